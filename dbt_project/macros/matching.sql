@@ -1,0 +1,165 @@
+{#-
+    Matching rules of the contract (section 2), written once and used for the daily marts and
+    for ad-hoc assessments alike. `definitions` has one row per defect: defect_id, service,
+    error_codes, message_pattern, ticket_tags, signature_id.
+-#}
+
+{#- A signature's stable id: the same service, code and template always give the same id. -#}
+{% macro signature_id(service, error_code, template) -%}
+    'sig_' || left(md5({{ service }} || '|' || coalesce({{ error_code }}, '') || '|' || {{ template }}), 12)
+{%- endmacro %}
+
+{#- Upper-cased code-like tokens of a text ("EXPORT_EMPTY", "ERR-5023", "DB.TIMEOUT"), so a
+    quoted error code matches as a whole token, never as part of a longer one. -#}
+{% macro code_tokens(text) -%}
+    regexp_extract_all(upper({{ text }}), '[A-Z0-9_]+(?:[.:\-][A-Z0-9_]+)*')
+{%- endmacro %}
+
+{#- Defects with a message_pattern, read when the model runs: each pattern becomes a constant in
+    the SQL, so DuckDB compiles each regular expression once instead of once per row. -#}
+{% macro pattern_rules(definitions) -%}
+    {%- if execute -%}
+        {%- set rows = run_query(
+            "select defect_id, service, message_pattern from " ~ definitions
+            ~ " where message_pattern is not null order by defect_id"
+        ) -%}
+        {{ return(rows.rows) }}
+    {%- endif -%}
+    {{ return([]) }}
+{%- endmacro %}
+
+{% macro events_matched_to(definitions, events) -%}
+with
+
+definitions as (
+    select * from {{ definitions }}
+),
+
+events as (
+    select * from {{ events }}
+),
+
+code_rules as (
+    select defect_id, service, upper(unnest(error_codes)) as error_code
+    from definitions
+),
+
+by_code as (
+    select code_rules.defect_id, events.event_key
+    from events
+    inner join code_rules
+        on upper(events.error_code) = code_rules.error_code
+        and (code_rules.service is null or events.service = code_rules.service)
+),
+
+by_signature as (
+    select definitions.defect_id, events.event_key
+    from events
+    inner join definitions on events.signature_id = definitions.signature_id
+),
+
+by_pattern as (
+    {%- for rule in pattern_rules(definitions) %}
+    select {{ sql_string(rule[0]) }} as defect_id, event_key
+    from events
+    where regexp_matches(message, {{ sql_string(rule[2]) }}, 'i')
+        {%- if rule[1] %} and service = {{ sql_string(rule[1]) }}{% endif %}
+    {% if not loop.last %}union all{% endif %}
+    {%- else %}
+    select defect_id, cast(null as {{ dbt.type_string() }}) as event_key
+    from definitions
+    where false
+    {%- endfor %}
+),
+
+matched as (
+    select defect_id, event_key from by_code
+    union
+    select defect_id, event_key from by_signature
+    union
+    select defect_id, event_key from by_pattern
+),
+
+final as (
+    select
+        matched.defect_id,
+        events.event_key,
+        events.account_id,
+        events.service,
+        events.occurred_at,
+        events.signature_id
+    from matched
+    inner join events on matched.event_key = events.event_key
+)
+
+select * from final
+{%- endmacro %}
+
+{% macro tickets_matched_to(definitions, tickets) -%}
+with
+
+definitions as (
+    select * from {{ definitions }}
+),
+
+tickets as (
+    select * from {{ tickets }}
+),
+
+by_link as (
+    select definitions.defect_id, tickets.ticket_id
+    from tickets
+    inner join definitions on upper(tickets.linked_defect_id) = upper(definitions.defect_id)
+),
+
+defect_tags as (
+    select defect_id, lower(unnest(ticket_tags)) as tag from definitions
+),
+
+ticket_tags as (
+    select ticket_id, unnest(tags) as tag from tickets
+),
+
+by_tag as (
+    select defect_tags.defect_id, ticket_tags.ticket_id
+    from ticket_tags
+    inner join defect_tags on ticket_tags.tag = defect_tags.tag
+),
+
+defect_codes as (
+    select defect_id, upper(unnest(error_codes)) as code from definitions
+),
+
+ticket_tokens as (
+    select ticket_id, unnest(text_tokens) as token from tickets
+),
+
+by_code as (
+    select defect_codes.defect_id, ticket_tokens.ticket_id
+    from ticket_tokens
+    inner join defect_codes on ticket_tokens.token = defect_codes.code
+),
+
+matched as (
+    select defect_id, ticket_id from by_link
+    union
+    select defect_id, ticket_id from by_tag
+    union
+    select defect_id, ticket_id from by_code
+),
+
+final as (
+    select
+        matched.defect_id,
+        tickets.ticket_id,
+        tickets.account_id,
+        tickets.created_at,
+        tickets.is_escalated,
+        tickets.status,
+        tickets.subject
+    from matched
+    inner join tickets on matched.ticket_id = tickets.ticket_id
+)
+
+select * from final
+{%- endmacro %}

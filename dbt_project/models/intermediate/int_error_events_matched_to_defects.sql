@@ -1,0 +1,1 @@
+{{ events_matched_to(ref('int_defect_definitions'), ref('int_error_events_signed')) }}

@@ -1,0 +1,150 @@
+"""Turn a file's own columns into the source's canonical, typed columns.
+
+Each canonical column is matched case-insensitively, parsed by its kind, and checked; a row's
+`_reason` lists everything wrong with it (null when the row is good). Columns the contract does
+not name are kept in `extra` (JSON). Everything here builds one SQL statement: no row-by-row
+Python.
+"""
+
+from __future__ import annotations
+
+from impact.errors import InputError
+from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
+from impact.ingest.sources import Column, Kind, Source
+
+_TEMPORAL = ("TIMESTAMP", "DATE")
+_NUMERIC = ("DECIMAL", "DOUBLE", "FLOAT", "INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT")
+_TRUE = "('true', 't', 'yes', 'y', '1')"
+_FALSE = "('false', 'f', 'no', 'n', '0')"
+
+
+def canonical_names(source: Source, raw: RawFile) -> dict[str, list[str]]:
+    """Canonical column -> the file's columns that spell it (any case, surrounding spaces)."""
+    matches: dict[str, list[str]] = {name: [] for name in source.column_names}
+    for actual in raw.column_types:
+        key = actual.strip().lstrip("\ufeff").lower()
+        if key in matches:
+            matches[key].append(actual)
+    return matches
+
+
+def check_required_columns(source: Source, raw: RawFile, where: str) -> None:
+    matches = canonical_names(source, raw)
+    missing = [name for name in source.required if not matches[name]]
+    if missing:
+        found = ", ".join(raw.column_types) or "none"
+        raise InputError(
+            f"{where}: {source.name} file lacks required column(s) {', '.join(missing)} "
+            f"(found: {found}); rename them, or pass --source if this is another source"
+        )
+
+
+def conform_sql(source: Source, raw: RawFile) -> str:
+    """SELECT of canonical columns, `extra`, `_row_key`, `_row_number`, `_reason`, `_original`."""
+    matches = canonical_names(source, raw)
+    matched = {actual for spellings in matches.values() for actual in spellings}
+    parsed: list[str] = []
+    reasons: list[str] = []
+    for column in source.columns:
+        text, value = _parse(column, matches[column.name], raw.column_types)
+        parsed += [f"{text} as {_t(column)}", f"{value} as {quote_identifier(column.name)}"]
+        reasons += _checks(column)
+    extras = [c for c in raw.column_types if c not in matched]
+    canonical = ", ".join(quote_identifier(c) for c in source.column_names)
+    return f"""
+        select
+            {canonical},
+            _extra as extra,
+            {_row_key(source)} as _row_key,
+            _row_number,
+            nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
+            _original
+        from (
+            select
+                {", ".join(parsed)},
+                {_json_object(extras, raw.column_types)} as _extra,
+                {_json_object(list(raw.column_types), raw.column_types)} as _original,
+                _row_number
+            from ({raw.select_sql})
+        )
+    """
+
+
+def _t(column: Column) -> str:
+    return quote_identifier(f"_text_{column.name}")
+
+
+def _parse(column: Column, spellings: list[str], types: dict[str, str]) -> tuple[str, str]:
+    """(the value as trimmed text, the typed value) for one canonical column."""
+    if not spellings:
+        return "null::varchar", f"null::{column.kind.sql_type}"
+    texts = [_as_text(s, types[s]) for s in spellings]
+    text = texts[0] if len(texts) == 1 else f"coalesce({', '.join(texts)})"
+    source_type = types[spellings[0]].upper()
+    native = quote_identifier(spellings[0]) if len(spellings) == 1 else text
+    return text, _typed(column.kind, text, native, source_type)
+
+
+def _as_text(name: str, source_type: str) -> str:
+    ref = quote_identifier(name)
+    raw_text = f"json_extract_string({ref}, '$')" if source_type == "JSON" else f"{ref}::varchar"
+    return f"nullif(trim({raw_text}), '')"
+
+
+def _typed(kind: Kind, text: str, native: str, source_type: str) -> str:
+    if kind is Kind.TEXT:
+        return text
+    if kind is Kind.TIMESTAMP:
+        # Cast through TIMESTAMPTZ so an explicit offset is honoured; no offset means UTC.
+        operand = native if source_type.startswith(_TEMPORAL) else text
+        return f"try_cast(try_cast({operand} as timestamptz) as timestamp)"
+    if kind in (Kind.DECIMAL, Kind.INTEGER):
+        operand = native if source_type.startswith(_NUMERIC) else text
+        return f"try_cast({operand} as {kind.sql_type})"
+    if kind is Kind.BOOLEAN:
+        if source_type == "BOOLEAN":
+            return native
+        return (
+            f"case when lower({text}) in {_TRUE} then true "
+            f"when lower({text}) in {_FALSE} then false end"
+        )
+    if source_type.endswith("[]"):
+        return f"try_cast({native} as varchar[])"
+    # Lists: a JSON array as text, else whitespace-separated words (how Zendesk exports tags).
+    return (
+        f"case when {text} like '[%' then try_cast(try_cast({text} as json) as varchar[]) "
+        f"else string_split_regex({text}, '\\s+') end"
+    )
+
+
+def _checks(column: Column) -> list[str]:
+    value, text, name = quote_identifier(column.name), _t(column), column.name
+    checks = []
+    if column.required:
+        checks.append(f"case when {text} is null then 'missing {name}' end")
+    if column.kind is not Kind.TEXT:
+        kind = column.kind.name.lower()
+        checks.append(
+            f"case when {text} is not null and {value} is null then "
+            f"'invalid {kind} in {name}: ' || left({text}, 60) end"
+        )
+    if column.non_negative:
+        checks.append(f"case when {value} < 0 then '{name} must be >= 0' end")
+    return checks
+
+
+def _json_object(columns: list[str], types: dict[str, str]) -> str:
+    if not columns:
+        return "null::json"
+    pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
+    return f"json_object({pairs})"
+
+
+def _row_key(source: Source) -> str:
+    """What makes two rows the same row: the source's identity, else the whole content."""
+    fields = ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in source.column_names)
+    content = f"md5(to_json(struct_pack({fields}, extra := _extra))::varchar)"
+    if source.identity_column is None:
+        return content
+    identity = quote_identifier(source.identity_column)
+    return f"case when {identity} is not null then 'id:' || {identity} else {content} end"

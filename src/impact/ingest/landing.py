@@ -1,0 +1,85 @@
+"""The landing zone: files dropped per source, found by content hash, loaded once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from impact.errors import InputError
+from impact.ingest.loader import READERS, FileLoad, file_hash, load_file
+from impact.ingest.schema import ensure_schema
+from impact.ingest.sources import SOURCES
+
+
+def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[Path, str]]:
+    """Files in landing/<source>/ whose content the ledger has not seen, oldest first."""
+    seen = {row[0] for row in con.execute("select distinct file_hash from ingest.files").fetchall()}
+    found = []
+    for source in SOURCES:
+        folder = landing / source
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith(".") and file_hash(path) not in seen:
+                found.append((path, source))
+    return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
+
+
+def ingest_pending(
+    con: duckdb.DuckDBPyConnection, landing: Path, quarantine: Path
+) -> list[FileLoad]:
+    ensure_schema(con)
+    return ingest_files(con, pending_files(con, landing), quarantine)
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]], quarantine: Path
+) -> list[FileLoad]:
+    ensure_schema(con)
+    return [load_file(con, path, SOURCES[source], quarantine) for path, source in files]
+
+
+def land(paths: list[Path], landing: Path, source: str | None) -> list[tuple[Path, str]]:
+    """Copy files (or the files in folders) into landing/<source>/, never overwriting."""
+    landed = []
+    for path in _expand(paths):
+        name = source or path.parent.name
+        if name not in SOURCES:
+            raise InputError(
+                f"{path}: cannot tell its source from folder '{path.parent.name}'; "
+                f"pass --source ({', '.join(SOURCES)})"
+            )
+        if path.suffix.lower() not in READERS:
+            raise InputError(
+                f"{path}: unsupported file type (use {', '.join(sorted(READERS))})"
+            )
+        landed.append((_copy_in(path, landing / name), name))
+    return landed
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or folder")
+        if path.is_dir():
+            files += [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+        else:
+            files.append(path)
+    return files
+
+
+def _copy_in(path: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / path.name
+    if target.resolve() == path.resolve():
+        return target
+    if target.exists():
+        if file_hash(target) == file_hash(path):
+            return target
+        # Never overwrite a landed file: it is the record of what was delivered.
+        target = folder / f"{path.stem}.{file_hash(path)[:12]}{path.suffix}"
+    shutil.copy2(path, target)
+    return target

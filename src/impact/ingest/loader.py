@@ -1,0 +1,221 @@
+"""Load one landed file into its raw table, all or nothing, and record it in the ledger.
+
+Every row read ends up in exactly one place: the raw table (loaded), ingest.quarantine (with a
+reason), or nowhere because an identical row is already loaded (duplicate). The ledger row says
+how many went where: rows_read = rows_loaded + rows_quarantined + rows_duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from impact.errors import InputError
+from impact.ingest.conform import check_required_columns, conform_sql
+from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
+from impact.ingest.read_csv import read_csv
+from impact.ingest.read_json import read_json_array, read_json_lines
+from impact.ingest.read_parquet import read_parquet
+from impact.ingest.sources import Source
+
+Reader = Callable[[duckdb.DuckDBPyConnection, Path, str], RawFile]
+
+READERS: dict[str, tuple[str, Reader]] = {
+    ".csv": ("csv", read_csv),
+    ".jsonl": ("jsonl", read_json_lines),
+    ".ndjson": ("jsonl", read_json_lines),
+    ".json": ("json", read_json_array),
+    ".parquet": ("parquet", read_parquet),
+}
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """One ledger row: what happened to one delivered file."""
+
+    path: str
+    source: str
+    file_hash: str
+    status: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+    rows_duplicate: int
+    message: str | None = None
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, quarantine: Path
+) -> FileLoad:
+    """Load `path` as `source`; a file that cannot be read is recorded as rejected, not raised.
+
+    Quarantined rows are also written to `quarantine/<source>/<file>.<hash>.csv` for people.
+    """
+    digest = file_hash(path)
+    earlier = con.execute(
+        "select rows_read from ingest.files where file_hash = ? and source = ? "
+        "and status = 'loaded' limit 1",
+        [digest, source.name],
+    ).fetchone()
+    if earlier is not None:
+        # The same bytes again: every row is a duplicate of a row already loaded.
+        return _record(con, FileLoad(str(path), source.name, digest, "duplicate_file",
+                                     earlier[0], 0, 0, earlier[0]))
+    con.execute("begin transaction")
+    try:
+        result = _load(con, path, source, digest)
+    except (duckdb.Error, InputError) as exc:
+        con.execute("rollback")
+        message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
+        return _record(con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0,
+                                     message))
+    con.execute("commit")
+    if result.rows_quarantined:
+        _write_quarantine_file(con, result, quarantine / source.name)
+    return result
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: str) -> FileLoad:
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise InputError(
+            f"{path}: unsupported file type '{suffix or path.name}' "
+            f"(use {', '.join(sorted(READERS))})"
+        )
+    file_format, reader = READERS[suffix]
+    (load_seq,) = _one(con, "select nextval('ingest.load_seq')")
+    raw = reader(con, path, f"_read_{load_seq}")
+    check_required_columns(source, raw, str(path))
+    con.execute(f"create temp table _incoming as {conform_sql(source, raw)}")
+    if source.name == "defects":
+        _reject_invalid_patterns(con)
+    con.execute(
+        f"""
+        create temp table _classified as
+        select *,
+            case
+                when _reason is not null then 'quarantined'
+                when row_number() over (
+                    partition by _row_key, _reason is null order by _row_number) > 1
+                    then 'duplicate'
+                when _row_key in (select _row_key from raw.{source.name}) then 'duplicate'
+                else 'loaded'
+            end as _outcome
+        from _incoming
+        """
+    )
+    columns = ", ".join(quote_identifier(c) for c in source.column_names)
+    con.execute(
+        f"insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq, "
+        f"_row_number) select {columns}, extra, _row_key, ?, ?, _row_number "
+        f"from _classified where _outcome = 'loaded'",
+        [digest, load_seq],
+    )
+    con.execute(
+        "insert into ingest.quarantine select ?, ?, ?, _row_number, _reason, _original::varchar "
+        "from _classified where _outcome = 'quarantined'",
+        [load_seq, source.name, str(path)],
+    )
+    if raw.rejected:
+        con.executemany(
+            "insert into ingest.quarantine values (?, ?, ?, ?, ?, ?)",
+            [[load_seq, source.name, str(path), r.row_number, r.reason, r.content]
+             for r in raw.rejected],
+        )
+    loaded, quarantined, duplicate = _one(
+        con,
+        "select count(*) filter (_outcome = 'loaded'), "
+        "count(*) filter (_outcome = 'quarantined'), "
+        "count(*) filter (_outcome = 'duplicate') from _classified",
+    )
+    quarantined += len(raw.rejected)
+    _drop_temporaries(con)
+    result = FileLoad(str(path), source.name, digest, "loaded",
+                      loaded + quarantined + duplicate, loaded, quarantined, duplicate)
+    return _record(con, result, load_seq, file_format)
+
+
+def _reject_invalid_patterns(con: duckdb.DuckDBPyConnection) -> None:
+    """A message_pattern DuckDB's regex engine cannot compile would break every later build."""
+    patterns = con.execute(
+        "select distinct message_pattern from _incoming where message_pattern is not null"
+    ).fetchall()
+    # Compile on a scratch connection: an error would abort the load's transaction.
+    with duckdb.connect() as scratch:
+        invalid = [p for (p,) in patterns if not _compiles(scratch, p)]
+    for pattern in invalid:
+        con.execute(
+            "update _incoming set _reason = concat_ws('; ', _reason, "
+            "'invalid regular expression in message_pattern') where message_pattern = ?",
+            [pattern],
+        )
+
+
+def _compiles(con: duckdb.DuckDBPyConnection, pattern: str) -> bool:
+    try:
+        con.execute("select regexp_matches('', ?)", [pattern]).fetchall()
+    except duckdb.Error:
+        return False
+    return True
+
+
+def _write_quarantine_file(con: duckdb.DuckDBPyConnection, load: FileLoad, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{Path(load.path).name}.{load.file_hash[:12]}.csv"
+    con.execute(
+        f"copy (select path as source_file, row_number, reason, row_content "
+        f"from ingest.quarantine where path = ? and load_seq = (select max(load_seq) "
+        f"from ingest.files where file_hash = ?) order by row_number) "
+        f"to {quote_literal(str(target))} (header)",
+        [load.path, load.file_hash],
+    )
+
+
+def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Readers and the load stage their rows in temp relations; a long session must not pile them up."""
+    for name, kind in con.execute(
+        "select table_name, table_type from information_schema.tables "
+        "where table_catalog = 'temp' and (table_name like '\\_%' escape '\\')"
+    ).fetchall():
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {quote_identifier(name)}")
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    load: FileLoad,
+    load_seq: int | None = None,
+    file_format: str | None = None,
+) -> FileLoad:
+    if load_seq is None:
+        (load_seq,) = _one(con, "select nextval('ingest.load_seq')")
+    con.execute(
+        "insert into ingest.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [load_seq, load.file_hash, load.source, load.path, file_format, load.status,
+         load.rows_read, load.rows_loaded, load.rows_quarantined, load.rows_duplicate,
+         load.message, datetime.now(UTC).replace(tzinfo=None)],
+    )
+    return load
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, ...]:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return tuple(int(v) for v in row)
+
+
+def _reader_error(path: Path, exc: duckdb.Error) -> str:
+    detail = " ".join(str(exc).split())
+    return f"{path}: cannot be read ({detail[:200]})"

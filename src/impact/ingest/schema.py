@@ -1,0 +1,33 @@
+"""The tables ingestion writes: raw.<source> (typed, append-only) and the ingest.* ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from impact.ingest.raw_file import quote_identifier
+from impact.ingest.sources import SOURCES, Source
+
+_LEDGER_SQL = Path(__file__).with_name("ledger.sql")
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_LEDGER_SQL.read_text())
+    for source in SOURCES.values():
+        con.execute(raw_table_ddl(source))
+
+
+def raw_table_ddl(source: Source) -> str:
+    columns = ",\n    ".join(
+        f"{quote_identifier(c.name)} {c.kind.sql_type}" for c in source.columns
+    )
+    return f"""
+create table if not exists raw.{source.name} (
+    {columns},
+    extra json,
+    _row_key varchar not null,
+    _file_hash varchar not null,
+    _load_seq bigint not null,
+    _row_number bigint not null
+)"""

@@ -1,0 +1,71 @@
+"""Run the dbt project in-process (one invocation at a time, partial parsing kept on)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from dbt.cli.main import dbtRunner
+
+from impact.config import Settings, apply_runtime_environment
+from impact.errors import ImpactError
+
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
+_PARAMS_SQL = Path(__file__).with_name("params.sql")
+
+
+class TransformError(ImpactError):
+    exit_code = 4
+
+
+@dataclass(frozen=True)
+class DbtNodeResult:
+    unique_id: str
+    status: str
+    seconds: float
+    message: str | None
+
+
+def set_run_parameters(con: duckdb.DuckDBPyConnection, as_of: datetime, run_id: str) -> None:
+    """What the models read as "now" and as the run's id."""
+    con.execute(_PARAMS_SQL.read_text())
+    con.execute("insert into params.run values (?, ?)", [as_of, run_id])
+
+
+def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
+    """Arguments for one dbt command against this home's warehouse (state kept in the home)."""
+    state = settings.warehouse.parent / "dbt"
+    return [
+        command,
+        "--project-dir", str(DBT_PROJECT),
+        "--profiles-dir", str(DBT_PROJECT),
+        "--target-path", str(state / "target"),
+        "--log-path", str(state / "logs"),
+        "--vars", json.dumps(settings.dbt_vars(), sort_keys=True),
+        *extra,
+    ]
+
+
+def invoke(settings: Settings, command: str, *extra: str) -> list[DbtNodeResult]:
+    """Run a dbt command; raise TransformError naming what failed."""
+    apply_runtime_environment(settings)
+    result = dbtRunner().invoke(dbt_args(settings, command, "--quiet", *extra))
+    nodes = _node_results(result.result)
+    if not result.success:
+        failed = [n for n in nodes if n.status in ("error", "fail")]
+        detail = "; ".join(f"{n.unique_id}: {n.message}" for n in failed[:3])
+        if not detail:
+            detail = str(result.exception) if result.exception else "see dbt logs"
+        raise TransformError(f"dbt {command} failed: {' '.join(detail.split())[:400]}")
+    return nodes
+
+
+def _node_results(run_result: object) -> list[DbtNodeResult]:
+    results = getattr(run_result, "results", None) or []
+    return [
+        DbtNodeResult(r.node.unique_id, str(r.status), float(r.execution_time or 0), r.message)
+        for r in results
+    ]
