@@ -39,8 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     timed.add_argument("--as-of", type=_timestamp, help="fixes 'now' (ISO 8601; default: now)")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    def add(name: str, handler: Command, help_text: str, *parents: argparse.ArgumentParser
-            ) -> argparse.ArgumentParser:
+    def add(
+        name: str, handler: Command, help_text: str, *parents: argparse.ArgumentParser
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common, *parents], help=help_text)
         sub.set_defaults(command=handler)
         return sub
@@ -88,9 +89,15 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ledger_rows(loads: list[FileLoad]) -> list[dict[str, object]]:
     return [
-        {"source": f.source, "path": f.path, "status": f.status, "read": f.rows_read,
-         "loaded": f.rows_loaded, "quarantined": f.rows_quarantined,
-         "duplicate": f.rows_duplicate}
+        {
+            "source": f.source,
+            "path": f.path,
+            "status": f.status,
+            "read": f.rows_read,
+            "loaded": f.rows_loaded,
+            "quarantined": f.rows_quarantined,
+            "duplicate": f.rows_duplicate,
+        }
         for f in loads
     ]
 

@@ -137,7 +137,7 @@ class Settings:
 
     def dbt_vars(self) -> dict[str, Any]:
         """The settings dbt models read, as dbt vars (stable between runs: no re-parse)."""
-        sections = {
+        sections: dict[str, Any] = {
             "weight": self.weights,
             "scale": self.scales,
             "level": self.levels,
@@ -163,7 +163,7 @@ _SECTIONS: dict[str, type] = {
 
 
 def load_settings(home: str | Path | None = None) -> Settings:
-    """Settings for a home: `--home`, else $IMPACT_HOME, else ./impact_home; then its impact.toml."""
+    """Settings of a home (`--home`, else $IMPACT_HOME, else ./impact_home) and its impact.toml."""
     root = Path(home or os.environ.get("IMPACT_HOME") or "impact_home").expanduser().resolve()
     settings = Settings(home=root)
     toml_path = root / "impact.toml"

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from impact import transform
 from impact.config import Settings
-from impact.demo.generator import DEMO_AS_OF, generate_demo
 from impact.ingest.landing import ingest_files, ingest_pending, land
 from impact.ingest.loader import FileLoad
 from impact.ingest.schema import ensure_schema
@@ -55,6 +54,8 @@ def new_run_id() -> str:
 
 
 def demo(settings: Settings, seed: int = 7) -> RunResult:
+    from impact.demo.generator import DEMO_AS_OF, generate_demo  # only `impact demo` needs it
+
     settings.ensure_layout()
     generate_demo(settings.landing, seed=seed)
     return run(settings, as_of=DEMO_AS_OF)

@@ -40,11 +40,16 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
     state = settings.warehouse.parent / "dbt"
     return [
         command,
-        "--project-dir", str(DBT_PROJECT),
-        "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(state / "target"),
-        "--log-path", str(state / "logs"),
-        "--vars", json.dumps(settings.dbt_vars(), sort_keys=True),
+        "--project-dir",
+        str(DBT_PROJECT),
+        "--profiles-dir",
+        str(DBT_PROJECT),
+        "--target-path",
+        str(state / "target"),
+        "--log-path",
+        str(state / "logs"),
+        "--vars",
+        json.dumps(settings.dbt_vars(), sort_keys=True),
         *extra,
     ]
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import duckdb
 
 
-
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only)

@@ -50,24 +50,33 @@ def conform_sql(source: Source, raw: RawFile) -> str:
         parsed += [f"{text} as {_t(column)}", f"{value} as {quote_identifier(column.name)}"]
         reasons += _checks(column)
     extras = [c for c in raw.column_types if c not in matched]
-    canonical = ", ".join(quote_identifier(c) for c in source.column_names)
     return f"""
-        select
-            {canonical},
-            _extra as extra,
-            {_row_key(source)} as _row_key,
-            _row_number,
-            nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
-            _original
+        select *, {_row_key(source)} as _row_key
         from (
             select
-                {", ".join(parsed)},
-                {_json_object(extras, raw.column_types)} as _extra,
-                {_json_object(list(raw.column_types), raw.column_types)} as _original,
-                _row_number
-            from ({raw.select_sql})
+                {", ".join(_stored(column) for column in source.columns)},
+                _extra as extra,
+                _row_number,
+                nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
+                _original
+            from (
+                select
+                    {", ".join(parsed)},
+                    {_json_object(extras)} as _extra,
+                    {_json_object(list(raw.column_types))} as _original,
+                    _row_number
+                from ({raw.select_sql})
+            )
         )
     """
+
+
+def _stored(column: Column) -> str:
+    name = quote_identifier(column.name)
+    if column.kind is Kind.LIST:
+        # An empty list says no more than a missing one: one spelling, so duplicates match.
+        return f"case when len({name}) > 0 then {name} end as {name}"
+    return name
 
 
 def _t(column: Column) -> str:
@@ -110,7 +119,7 @@ def _typed(kind: Kind, text: str, native: str, source_type: str) -> str:
         )
     if source_type.endswith("[]"):
         return f"try_cast({native} as varchar[])"
-    # Lists: a JSON array as text, else whitespace-separated words (how Zendesk exports tags).
+    # A JSON array as text, else whitespace-separated words (how Zendesk exports tags).
     return (
         f"case when {text} like '[%' then try_cast(try_cast({text} as json) as varchar[]) "
         f"else string_split_regex({text}, '\\s+') end"
@@ -133,7 +142,7 @@ def _checks(column: Column) -> list[str]:
     return checks
 
 
-def _json_object(columns: list[str], types: dict[str, str]) -> str:
+def _json_object(columns: list[str]) -> str:
     if not columns:
         return "null::json"
     pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
@@ -142,8 +151,10 @@ def _json_object(columns: list[str], types: dict[str, str]) -> str:
 
 def _row_key(source: Source) -> str:
     """What makes two rows the same row: the source's identity, else the whole content."""
-    fields = ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in source.column_names)
-    content = f"md5(to_json(struct_pack({fields}, extra := _extra))::varchar)"
+    fields = ", ".join(
+        f"{quote_identifier(c)} := {quote_identifier(c)}" for c in source.column_names
+    )
+    content = f"md5(to_json(struct_pack({fields}, extra := extra))::varchar)"
     if source.identity_column is None:
         return content
     identity = quote_identifier(source.identity_column)

@@ -52,9 +52,7 @@ def land(paths: list[Path], landing: Path, source: str | None) -> list[tuple[Pat
                 f"pass --source ({', '.join(SOURCES)})"
             )
         if path.suffix.lower() not in READERS:
-            raise InputError(
-                f"{path}: unsupported file type (use {', '.join(sorted(READERS))})"
-            )
+            raise InputError(f"{path}: unsupported file type (use {', '.join(sorted(READERS))})")
         landed.append((_copy_in(path, landing / name), name))
     return landed
 
@@ -65,7 +63,9 @@ def _expand(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or folder")
         if path.is_dir():
-            files += [p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+            files += [
+                p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith(".")
+            ]
         else:
             files.append(path)
     return files

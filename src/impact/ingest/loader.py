@@ -72,16 +72,21 @@ def load_file(
     ).fetchone()
     if earlier is not None:
         # The same bytes again: every row is a duplicate of a row already loaded.
-        return _record(con, FileLoad(str(path), source.name, digest, "duplicate_file",
-                                     earlier[0], 0, 0, earlier[0]))
+        return _record(
+            con,
+            FileLoad(
+                str(path), source.name, digest, "duplicate_file", earlier[0], 0, 0, earlier[0]
+            ),
+        )
     con.execute("begin transaction")
     try:
         result = _load(con, path, source, digest)
     except (duckdb.Error, InputError) as exc:
         con.execute("rollback")
         message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
-        return _record(con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0,
-                                     message))
+        return _record(
+            con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0, message)
+        )
     con.execute("commit")
     if result.rows_quarantined:
         _write_quarantine_file(con, result, quarantine / source.name)
@@ -132,8 +137,10 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: st
     if raw.rejected:
         con.executemany(
             "insert into ingest.quarantine values (?, ?, ?, ?, ?, ?)",
-            [[load_seq, source.name, str(path), r.row_number, r.reason, r.content]
-             for r in raw.rejected],
+            [
+                [load_seq, source.name, str(path), r.row_number, r.reason, r.content]
+                for r in raw.rejected
+            ],
         )
     loaded, quarantined, duplicate = _one(
         con,
@@ -143,8 +150,16 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: st
     )
     quarantined += len(raw.rejected)
     _drop_temporaries(con)
-    result = FileLoad(str(path), source.name, digest, "loaded",
-                      loaded + quarantined + duplicate, loaded, quarantined, duplicate)
+    result = FileLoad(
+        str(path),
+        source.name,
+        digest,
+        "loaded",
+        loaded + quarantined + duplicate,
+        loaded,
+        quarantined,
+        duplicate,
+    )
     return _record(con, result, load_seq, file_format)
 
 
@@ -185,7 +200,7 @@ def _write_quarantine_file(con: duckdb.DuckDBPyConnection, load: FileLoad, folde
 
 
 def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Readers and the load stage their rows in temp relations; a long session must not pile them up."""
+    """Readers stage rows in temp relations; a long session must not pile them up."""
     for name, kind in con.execute(
         "select table_name, table_type from information_schema.tables "
         "where table_catalog = 'temp' and (table_name like '\\_%' escape '\\')"
@@ -203,9 +218,20 @@ def _record(
         (load_seq,) = _one(con, "select nextval('ingest.load_seq')")
     con.execute(
         "insert into ingest.files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [load_seq, load.file_hash, load.source, load.path, file_format, load.status,
-         load.rows_read, load.rows_loaded, load.rows_quarantined, load.rows_duplicate,
-         load.message, datetime.now(UTC).replace(tzinfo=None)],
+        [
+            load_seq,
+            load.file_hash,
+            load.source,
+            load.path,
+            file_format,
+            load.status,
+            load.rows_read,
+            load.rows_loaded,
+            load.rows_quarantined,
+            load.rows_duplicate,
+            load.message,
+            datetime.now(UTC).replace(tzinfo=None),
+        ],
     )
     return load
 

@@ -25,7 +25,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> RawFile:
     ).fetchall()
     con.execute(f"drop table if exists {rejects}; drop table if exists {scan}")
     columns = [c for c in _columns(con, name) if c != "_parsed_number"]
-    rejected = [RejectedLine(int(n), f"malformed CSV line: {kind}", text) for n, kind, text in rejected_rows]
+    rejected = [
+        RejectedLine(int(n), f"malformed CSV line: {kind}", text) for n, kind, text in rejected_rows
+    ]
     offsets = [line.row_number - i for i, line in enumerate(rejected)]
     shift = " + ".join(f"(_parsed_number >= {o})::bigint" for o in offsets) or "0"
     select_columns = ", ".join(quote_identifier(c) for c in columns)

@@ -30,9 +30,7 @@ def read_json_lines(con: duckdb.DuckDBPyConnection, path: Path, name: str) -> Ra
         f"create temp table {name}_objects as select line::json as obj, _row_number "
         f"from {name}_lines where json_type(try_cast(line as json)) = 'OBJECT'"
     )
-    rejected = [
-        RejectedLine(int(n), "not a JSON object", text or "") for n, text in bad
-    ]
+    rejected = [RejectedLine(int(n), "not a JSON object", text or "") for n, text in bad]
     return _from_objects(con, f"{name}_objects", rejected)
 
 

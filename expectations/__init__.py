@@ -1,0 +1,1 @@
+"""GX suites, one builder per published table."""

@@ -1,0 +1,237 @@
+"""Loading the landing zone into DuckDB: formats, keys, bad rows, the ledger, rejected files."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from impact import pipeline
+from impact.config import Settings
+from impact.ingest.landing import ingest_pending
+from tests.fixtures.files import write_rows
+
+TICKETS = [
+    {
+        "ticket_id": "t1",
+        "account_id": "acc_1",
+        "created_at": "2026-10-01T10:00:00+02:00",
+        "tags": ["empty_export", "reports"],
+        "escalated": True,
+        "subject": "Export empty",
+    },
+    {
+        "ticket_id": "t2",
+        "account_id": "acc_2",
+        "created_at": "2026-10-02T08:30:00Z",
+        "tags": ["billing"],
+        "escalated": False,
+        "subject": "Invoice wrong",
+    },
+    {
+        "ticket_id": "t3",
+        "account_id": "acc_2",
+        "created_at": "2026-10-03 09:00:00",
+        "tags": [],
+        "escalated": False,
+        "subject": "How do I export?",
+    },
+]
+
+
+def _ingest(settings: Settings, con: duckdb.DuckDBPyConnection) -> list:
+    return ingest_pending(con, settings.landing, settings.quarantine)
+
+
+def _tickets(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "select ticket_id, account_id, created_at, tags, escalated, subject "
+        "from raw.tickets order by ticket_id"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".ndjson", ".json", ".parquet"])
+def test_every_format_loads_the_same_rows(settings, warehouse, suffix):
+    write_rows(settings.landing / "tickets" / f"tickets{suffix}", TICKETS)
+    [load] = _ingest(settings, warehouse)
+    assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 3, 3)
+    assert _tickets(warehouse) == [
+        (
+            "t1",
+            "acc_1",
+            datetime(2026, 10, 1, 8, 0),
+            ["empty_export", "reports"],
+            True,
+            "Export empty",
+        ),
+        ("t2", "acc_2", datetime(2026, 10, 2, 8, 30), ["billing"], False, "Invoice wrong"),
+        ("t3", "acc_2", datetime(2026, 10, 3, 9, 0), None, False, "How do I export?"),
+    ]
+
+
+def test_columns_match_case_insensitively_and_extras_are_kept(settings, warehouse):
+    write_rows(
+        settings.landing / "accounts" / "a.csv",
+        [
+            {
+                "Account_ID": "acc_1",
+                "PLAN_TIER": "enterprise",
+                "ARR_usd": "1200.50",
+                "crm_owner": "dana",
+            },
+        ],
+    )
+    _ingest(settings, warehouse)
+    assert warehouse.execute(
+        "select account_id, plan_tier, arr_usd::varchar, extra->>'crm_owner' from raw.accounts"
+    ).fetchall() == [("acc_1", "enterprise", "1200.50", "dana")]
+
+
+def test_mixed_formats_in_one_source(settings, warehouse):
+    write_rows(settings.landing / "tickets" / "a.csv", TICKETS[:1])
+    write_rows(settings.landing / "tickets" / "b.parquet", TICKETS[1:2])
+    write_rows(settings.landing / "tickets" / "c.json", TICKETS[2:])
+    loads = _ingest(settings, warehouse)
+    assert [load.rows_loaded for load in loads] == [1, 1, 1]
+    assert [row[0] for row in _tickets(warehouse)] == ["t1", "t2", "t3"]
+
+
+def test_redelivered_file_and_repeated_rows_never_double_count(settings, warehouse):
+    first = write_rows(settings.landing / "tickets" / "day1.jsonl", TICKETS)
+    _ingest(settings, warehouse)
+    shutil.copy(first, settings.landing / "tickets" / "day1_again.jsonl")
+    write_rows(
+        settings.landing / "tickets" / "day2.csv",
+        TICKETS[1:]
+        + [
+            {"ticket_id": "t4", "account_id": "acc_3", "created_at": "2026-10-04T00:00:00Z"},
+        ],
+    )
+    again = pipeline.ingest(settings, [first], "tickets")
+    loads = _ingest(settings, warehouse)
+    assert [(x.status, x.rows_read, x.rows_duplicate) for x in again] == [("duplicate_file", 3, 3)]
+    # The copy under a new name has the same content hash: already seen, not re-read.
+    assert [(x.path.rsplit("/", 1)[1], x.rows_loaded, x.rows_duplicate) for x in loads] == [
+        ("day2.csv", 1, 2)
+    ]
+    assert warehouse.execute("select count(*) from raw.tickets").fetchone() == (4,)
+
+
+def test_bad_rows_are_quarantined_with_reasons(settings, warehouse):
+    path = settings.landing / "error_events" / "events.jsonl"
+    path.write_text(
+        '{"event_id": "e1", "occurred_at": "2026-10-01T00:00:00Z", "account_id": "a",'
+        ' "service": "api", "message": "ok", "http_status": 500}\n'
+        '{"event_id": "e2", "occurred_at": "yesterday", "account_id": "a",'
+        ' "service": "api", "message": "bad time"}\n'
+        '{"event_id": "e3", "occurred_at": "2026-10-01T00:00:00Z", "service": "api",'
+        ' "message": "no account"}\n'
+        '{"event_id": "e4", "occurred_at": "2026-10-01T00:00:00Z", "account_id": "a",'
+        ' "service": "api", "message": "bad status", "http_status": "five hundred"}\n'
+        "this is not json\n"
+        '{"event_id": "e1", "occurred_at": "2026-10-01T00:00:00Z", "account_id": "a",'
+        ' "service": "api", "message": "ok", "http_status": 500}\n'
+    )
+    [load] = _ingest(settings, warehouse)
+    assert (load.rows_read, load.rows_loaded, load.rows_quarantined, load.rows_duplicate) == (
+        6,
+        1,
+        4,
+        1,
+    )
+    reasons = warehouse.execute(
+        "select row_number, reason from ingest.quarantine order by row_number"
+    ).fetchall()
+    assert reasons == [
+        (2, "invalid timestamp in occurred_at: yesterday"),
+        (3, "missing account_id"),
+        (4, "invalid integer in http_status: five hundred"),
+        (5, "not a JSON object"),
+    ]
+    quarantine_file = next((settings.quarantine / "error_events").glob("events.jsonl.*.csv"))
+    assert quarantine_file.read_text().count("\n") == 5
+
+
+def test_malformed_csv_lines_keep_their_row_numbers(settings, warehouse):
+    path = settings.landing / "accounts" / "accounts.csv"
+    path.write_text(
+        "account_id,plan_tier,arr_usd,is_strategic\n"
+        "acc_1,pro,100,true\n"
+        "acc_2,pro,100,true,surplus\n"
+        "acc_3,pro,-4,false\n"
+        "acc_4,pro,abc,maybe\n"
+        "acc_5,free,0,no\n"
+    )
+    [load] = _ingest(settings, warehouse)
+    assert (load.rows_read, load.rows_loaded, load.rows_quarantined) == (5, 2, 3)
+    assert warehouse.execute(
+        "select row_number, reason from ingest.quarantine order by row_number"
+    ).fetchall() == [
+        (2, "malformed CSV line: TOO MANY COLUMNS"),
+        (3, "arr_usd must be >= 0"),
+        (4, "invalid decimal in arr_usd: abc; invalid boolean in is_strategic: maybe"),
+    ]
+    assert warehouse.execute(
+        "select account_id, _row_number from raw.accounts order by 1"
+    ).fetchall() == [("acc_1", 1), ("acc_5", 5)]
+
+
+def test_invalid_defect_pattern_is_quarantined(settings, warehouse):
+    write_rows(
+        settings.landing / "defects" / "defects.json",
+        [
+            {"defect_id": "BUG-1", "title": "ok", "message_pattern": "export .* empty"},
+            {"defect_id": "BUG-2", "title": "broken", "message_pattern": "(unclosed"},
+        ],
+    )
+    [load] = _ingest(settings, warehouse)
+    assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+
+
+def test_ledger_always_adds_up(settings, warehouse):
+    write_rows(settings.landing / "tickets" / "a.jsonl", TICKETS + TICKETS[:1])
+    (settings.landing / "tickets" / "b.csv").write_text("ticket_id,account_id,created_at\nx,,\n")
+    _ingest(settings, warehouse)
+    rows = warehouse.execute(
+        "select rows_read, rows_loaded + rows_quarantined + rows_duplicate from ingest.files"
+    ).fetchall()
+    assert len(rows) == 2 and all(read == total for read, total in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("broken.parquet", b"PAR1 this is not parquet", "cannot be read"),
+        ("broken.json", b'[{"ticket_id": "t1",', "cannot be read"),
+        (
+            "no_account.csv",
+            b"ticket_id,created_at\nt1,2026-10-01\n",
+            "lacks required column(s) account_id",
+        ),
+    ],
+)
+def test_unreadable_file_is_rejected_and_changes_nothing(
+    settings, warehouse, name, content, expected
+):
+    write_rows(settings.landing / "tickets" / "good.jsonl", TICKETS)
+    _ingest(settings, warehouse)
+    before = warehouse.execute("select count(*) from raw.tickets").fetchone()
+    (settings.landing / "tickets" / name).write_bytes(content)
+    [load] = _ingest(settings, warehouse)
+    assert load.status == "rejected"
+    assert expected in (load.message or "") and name in (load.message or "")
+    assert "\n" not in (load.message or "")
+    assert warehouse.execute("select count(*) from raw.tickets").fetchone() == before
+    assert warehouse.execute("select count(*) from ingest.quarantine").fetchone() == (0,)
+    # A rejected file is remembered by its hash and not retried until its content changes.
+    assert _ingest(settings, warehouse) == []
+
+
+def test_ingest_command_lands_and_loads(settings, tmp_path: Path):
+    outside = write_rows(tmp_path / "export" / "tickets.json", TICKETS)
+    [load] = pipeline.ingest(settings, [outside], "tickets")
+    assert load.rows_loaded == 3
+    assert (settings.landing / "tickets" / "tickets.json").exists()
