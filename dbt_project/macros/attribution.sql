@@ -1,18 +1,53 @@
 {#-
-    The deploy that best explains a defect's onset (its first matching event): the latest deploy
-    of the defect's service (its own `service`, else the service most of its events come from)
-    at or before the onset and at most `window_attribution_hours` before it. A deploy only counts
-    when the service was already observed before it: otherwise the "onset" may just be where
-    the data begins. Limits: see DECISIONLOG.md.
+    The deploy that best explains an onset: the latest deploy of the same service at or before
+    the onset and at most `window_attribution_hours` before it. A deploy only counts when the
+    service had been observed (any event) for `window_history_days` before it: otherwise the
+    "onset" may just be where the data begins. `onsets` has subject_id, service, onset_at.
+    Limits: see DECISIONLOG.md.
 -#}
-{% macro suspected_deploys(definitions, matched_events) -%}
+{% macro deploy_attribution(onsets, events) -%}
 with
 
-onsets as (
-    select defect_id, min(occurred_at) as onset_at
-    from {{ matched_events }}
-    group by defect_id
+observed as (
+    select service, min(occurred_at) as observed_from
+    from {{ events }}
+    where occurred_at <= {{ as_of() }}
+    group by service
 ),
+
+candidates as (
+    select
+        onsets.subject_id,
+        deployments.deploy_id,
+        deployments.version,
+        row_number() over (
+            partition by onsets.subject_id
+            order by deployments.deployed_at desc, deployments.deploy_id desc
+        ) as candidate_rank
+    from {{ onsets }} as onsets
+    inner join {{ ref('stg_landing__deployments') }} as deployments
+        on deployments.service = onsets.service
+        and deployments.deployed_at <= onsets.onset_at
+        and deployments.deployed_at
+            >= {{ dbt.dateadd('hour', -var('window_attribution_hours'), 'onsets.onset_at') }}
+    inner join observed
+        on observed.service = onsets.service
+        and observed.observed_from
+            <= {{ dbt.dateadd('day', -var('window_history_days'), 'deployments.deployed_at') }}
+)
+
+select
+    subject_id,
+    deploy_id as suspected_deploy_id,
+    version as suspected_version
+from candidates
+where candidate_rank = 1
+{%- endmacro %}
+
+{#- Onsets of defects: their first matching event, on their own service or else the service
+    most of their events come from. -#}
+{% macro defect_onsets(definitions, matched_events) -%}
+with
 
 service_votes as (
     select
@@ -23,47 +58,19 @@ service_votes as (
     group by defect_id, service
 ),
 
-defect_services as (
-    select
-        definitions.defect_id,
-        coalesce(definitions.service, service_votes.service) as service
-    from {{ definitions }} as definitions
-    left join service_votes
-        on definitions.defect_id = service_votes.defect_id
-        and service_votes.vote_rank = 1
-),
-
-observed as (
-    select service, min(occurred_at) as observed_from
-    from {{ ref('int_error_events_signed') }}
-    group by service
-),
-
-candidates as (
-    select
-        onsets.defect_id,
-        deployments.deploy_id,
-        deployments.version,
-        row_number() over (
-            partition by onsets.defect_id
-            order by deployments.deployed_at desc, deployments.deploy_id desc
-        ) as candidate_rank
-    from onsets
-    inner join defect_services on onsets.defect_id = defect_services.defect_id
-    inner join {{ ref('stg_landing__deployments') }} as deployments
-        on deployments.service = defect_services.service
-        and deployments.deployed_at <= onsets.onset_at
-        and deployments.deployed_at
-            >= {{ dbt.dateadd('hour', -var('window_attribution_hours'), 'onsets.onset_at') }}
-    inner join observed
-        on observed.service = defect_services.service
-        and observed.observed_from < deployments.deployed_at
+first_events as (
+    select defect_id, min(occurred_at) as onset_at
+    from {{ matched_events }}
+    group by defect_id
 )
 
 select
-    defect_id,
-    deploy_id as suspected_deploy_id,
-    version as suspected_version
-from candidates
-where candidate_rank = 1
+    first_events.defect_id as subject_id,
+    coalesce(definitions.service, service_votes.service) as service,
+    first_events.onset_at
+from first_events
+inner join {{ definitions }} as definitions on first_events.defect_id = definitions.defect_id
+left join service_votes
+    on first_events.defect_id = service_votes.defect_id
+    and service_votes.vote_rank = 1
 {%- endmacro %}

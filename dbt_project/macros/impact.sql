@@ -1,5 +1,5 @@
 {#- One row per defect and affected account: the evidence behind every count. -#}
-{% macro defect_account_evidence(definitions, matched_events, matched_tickets) -%}
+{% macro defect_account_evidence(matched_events, matched_tickets) -%}
 with
 
 event_evidence as (
@@ -74,7 +74,7 @@ select * from final
 {%- endmacro %}
 
 {#- Every column of hotfix_priority but the rank, for the defects in `definitions`. -#}
-{% macro defect_impact(definitions, matched_events, matched_tickets, evidence) -%}
+{% macro defect_impact(definitions, matched_events, matched_tickets, evidence, events) -%}
 {%- set recent_start = dbt.dateadd('day', -var('window_recent_days'), as_of()) -%}
 {%- set baseline_start = dbt.dateadd('day', -(var('window_recent_days') + var('window_baseline_days')), as_of()) -%}
 with
@@ -128,8 +128,12 @@ activity as (
     group by defect_id
 ),
 
+onsets as (
+    {{ defect_onsets('definitions', matched_events) }}
+),
+
 attribution as (
-    {{ suspected_deploys(definitions, matched_events) }}
+    {{ deploy_attribution('onsets', events) }}
 ),
 
 measured as (
@@ -167,7 +171,7 @@ measured as (
     cross join population
     left join reach on definitions.defect_id = reach.defect_id
     left join activity on definitions.defect_id = activity.defect_id
-    left join attribution on definitions.defect_id = attribution.defect_id
+    left join attribution on definitions.defect_id = attribution.subject_id
 ),
 
 scored as (

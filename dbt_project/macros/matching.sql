@@ -28,6 +28,7 @@
     {{ return([]) }}
 {%- endmacro %}
 
+{#- Events up to as_of that belong to each defect: by error code or by message pattern. -#}
 {% macro events_matched_to(definitions, events) -%}
 with
 
@@ -37,6 +38,7 @@ definitions as (
 
 events as (
     select * from {{ events }}
+    where occurred_at <= {{ as_of() }}
 ),
 
 code_rules as (
@@ -52,11 +54,7 @@ by_code as (
         and (code_rules.service is null or events.service = code_rules.service)
 ),
 
-by_signature as (
-    select definitions.defect_id, events.event_key
-    from events
-    inner join definitions on events.signature_id = definitions.signature_id
-),
+
 
 by_pattern as (
     {%- for rule in pattern_rules(definitions) %}
@@ -74,8 +72,6 @@ by_pattern as (
 
 matched as (
     select defect_id, event_key from by_code
-    union
-    select defect_id, event_key from by_signature
     union
     select defect_id, event_key from by_pattern
 ),
@@ -95,6 +91,9 @@ final as (
 select * from final
 {%- endmacro %}
 
+{#- Tickets up to as_of that belong to each defect: linked to it, tagged with one of its
+    ticket_tags, quoting one of its error codes as a whole token, or (suspected defects, which
+    are signatures) quoting the signature's message. -#}
 {% macro tickets_matched_to(definitions, tickets) -%}
 with
 
@@ -103,7 +102,11 @@ definitions as (
 ),
 
 tickets as (
-    select * from {{ tickets }}
+    select
+        *,
+        {{ code_tokens("coalesce(subject, '') || ' ' || coalesce(description, '')") }} as text_tokens
+    from {{ tickets }}
+    where created_at <= {{ as_of() }}
 ),
 
 by_link as (
@@ -140,12 +143,18 @@ by_code as (
     inner join defect_codes on ticket_tokens.token = defect_codes.code
 ),
 
+by_quote as (
+    {{ tickets_quoting('definitions', 'signature_template', 'tickets') }}
+),
+
 matched as (
     select defect_id, ticket_id from by_link
     union
     select defect_id, ticket_id from by_tag
     union
     select defect_id, ticket_id from by_code
+    union
+    select defect_id, ticket_id from by_quote
 ),
 
 final as (
@@ -162,4 +171,39 @@ final as (
 )
 
 select * from final
+{%- endmacro %}
+
+
+{#- (defect_id, ticket_id) for tickets whose subject or description, masked like an event
+    message, contains the defect's template. Templates with fewer than three literal words are
+    too generic to tie a ticket to. `tickets` must already be filtered to as_of. -#}
+{% macro tickets_quoting(definitions, template_column, tickets) -%}
+with
+
+quotable as (
+    select defect_id, {{ template_column }} as template
+    from {{ definitions }}
+    where {{ template_column }} is not null
+        and {{ literal_word_count(template_column) }} >= 3
+),
+
+masked_tickets as (
+    select
+        ticket_id,
+        {{ mask_message("coalesce(subject, '')") }} as masked_subject,
+        {{ mask_message("coalesce(description, '')") }} as masked_description
+    from {{ tickets }}
+    where exists (select 1 from quotable)
+)
+
+select quotable.defect_id, masked_tickets.ticket_id
+from masked_tickets
+inner join quotable
+    on contains(masked_tickets.masked_subject, quotable.template)
+    or contains(masked_tickets.masked_description, quotable.template)
+{%- endmacro %}
+
+{#- Words of a template that are not placeholders. -#}
+{% macro literal_word_count(template) -%}
+    len(regexp_extract_all({{ template }}, '[A-Za-z]{2,}'))
 {%- endmacro %}

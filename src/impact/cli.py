@@ -8,7 +8,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from impact import pipeline
+from impact import pipeline, queries
+from impact.assess import DefectDefinition, assess
 from impact.config import Settings, load_settings
 from impact.errors import ImpactError, InputError
 from impact.ingest.loader import FileLoad
@@ -53,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--source", choices=list(SOURCES))
     add("status", _status, "the load ledger: read / loaded / quarantined / duplicate", reader)
+    top = add("top", _top, "the hotfix-prioritization table, most urgent first", reader)
+    top.add_argument("-n", type=int, default=None, metavar="N", help="show the first N rows")
+    assess = add("assess", _assess, "ad-hoc impact of one (new or known) defect", reader, timed)
+    assess.add_argument("--defect-id", required=True)
+    assess.add_argument("--error-code", action="append", default=[], dest="error_codes")
+    assess.add_argument("--pattern", help="case-insensitive regular expression on messages")
+    assess.add_argument("--service")
+    assess.add_argument("--ticket-tag", action="append", default=[], dest="ticket_tags")
+    assess.add_argument("--title")
+    assess.add_argument("--category")
     return parser
 
 
@@ -84,6 +95,49 @@ def _ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
     print(render(pipeline.status(settings), args.format, title="Load ledger"))
+    return 0
+
+
+def _top(args: argparse.Namespace, settings: Settings) -> int:
+    rows = queries.hotfix_priority(settings.published, args.n)
+    if args.format == "table":
+        rows = [{k: row[k] for k in _TOP_TABLE} for row in rows]
+    print(render(rows, args.format, title="Hotfix priority"))
+    return 0
+
+
+_TOP_TABLE = (
+    "priority_rank",
+    "defect_id",
+    "title",
+    "source",
+    "severity_score",
+    "severity_level",
+    "affected_accounts",
+    "repeat_affected_accounts",
+    "affected_arr_usd",
+    "enterprise_accounts",
+    "ticket_count",
+    "escalated_ticket_count",
+    "event_count",
+    "trend",
+    "suspected_deploy_id",
+)
+
+
+def _assess(args: argparse.Namespace, settings: Settings) -> int:
+    definition = DefectDefinition(
+        defect_id=args.defect_id,
+        title=args.title,
+        service=args.service,
+        category=args.category,
+        error_codes=args.error_codes,
+        message_pattern=args.pattern,
+        ticket_tags=args.ticket_tags,
+    )
+    result = assess(settings, definition, args.as_of or pipeline.now())
+    row = {"assessment_id": result.assessment_id, "would_rank": result.would_rank, **result.impact}
+    print(render([row], args.format, title=f"Assessment of {args.defect_id}"))
     return 0
 
 

@@ -76,6 +76,7 @@ class Windows:
     recent_days: int = 7
     baseline_days: int = 21
     attribution_hours: int = 48
+    history_days: int = 7
     rising_ratio: float = 1.5
     falling_ratio: float = 0.5
     new_signature_days: int = 14
@@ -84,14 +85,15 @@ class Windows:
 
 
 @dataclass(frozen=True)
-class Spike:
-    """When a signature's recent count is far above its own history (see DECISIONLOG.md)."""
+class Emerging:
+    """When an unexplained signature is new after a deploy or spiking (see DECISIONLOG.md)."""
 
-    min_events: int = 20
-    min_ratio: float = 3.0
-    sigmas: float = 4.0
-    burst_ratio: float = 1.5
     min_accounts: int = 2
+    new_min_events: int = 5
+    spike_min_events: int = 20
+    spike_min_ratio: float = 3.0
+    spike_sigmas: float = 4.0
+    spike_burst_ratio: float = 1.5
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ class Settings:
     levels: SeverityLevels = field(default_factory=SeverityLevels)
     urgency: Urgency = field(default_factory=Urgency)
     windows: Windows = field(default_factory=Windows)
-    spike: Spike = field(default_factory=Spike)
+    emerging: Emerging = field(default_factory=Emerging)
     schedule_cron: str = "0 6 * * *"
 
     @property
@@ -143,7 +145,7 @@ class Settings:
             "level": self.levels,
             "urgency": self.urgency,
             "window": self.windows,
-            "spike": self.spike,
+            "emerging": self.emerging,
         }
         return {
             f"{prefix}_{f.name}": getattr(section, f.name)
@@ -158,7 +160,7 @@ _SECTIONS: dict[str, type] = {
     "levels": SeverityLevels,
     "urgency": Urgency,
     "windows": Windows,
-    "spike": Spike,
+    "emerging": Emerging,
 }
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-FORMATS = ("table", "json", "csv", "markdown")
+from impact.warehouse import Row
 
-Row = dict[str, Any]
+FORMATS = ("table", "json", "csv", "markdown")
 
 
 def render(rows: Sequence[Row], fmt: str, *, title: str | None = None) -> str:

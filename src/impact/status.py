@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from impact.render import Row
+from impact.warehouse import Row, fetch_rows
 
 _LEDGER = """
 select load_seq, source, path, status, rows_read, rows_loaded, rows_quarantined,
@@ -15,10 +15,4 @@ order by load_seq
 
 
 def ledger(con: duckdb.DuckDBPyConnection) -> list[Row]:
-    return _rows(con, _LEDGER)
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[Row]:
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_rows(con, _LEDGER)

@@ -1,3 +1,5 @@
+-- A view, not a table: it must follow the as_of of whichever build reads it (daily or assessment).
+{{ config(materialized="view") }}
 -- Accounts as they stand at as_of: active means not churned by then.
 with
 

@@ -1,23 +1,4 @@
--- What defines each defect for matching: the bug tracker's known defects.
-with
-
-known as (
-    select * from {{ ref('stg_landing__defects') }}
-),
-
-final as (
-    select
-        defect_id,
-        title,
-        source,
-        status,
-        service,
-        category,
-        error_codes,
-        message_pattern,
-        ticket_tags,
-        cast(null as {{ dbt.type_string() }}) as signature_id
-    from known
-)
-
-select * from final
+-- Every defect the priority table ranks: known ones and suspected (emerging) ones.
+select * from {{ ref('int_known_defects') }}
+union all
+select * from {{ ref('int_suspected_defects') }}

@@ -1,1 +1,1 @@
-{{ tickets_matched_to(ref('int_defect_definitions'), ref('int_tickets_tokenized')) }}
+{{ tickets_matched_to(ref('int_defect_definitions'), ref('stg_landing__tickets')) }}

@@ -1,5 +1,4 @@
 {{ defect_account_evidence(
-    ref('int_defect_definitions'),
     ref('int_error_events_matched_to_defects'),
     ref('int_tickets_matched_to_defects')
 ) }}

@@ -5,7 +5,8 @@ impact as (
         ref('int_defect_definitions'),
         ref('int_error_events_matched_to_defects'),
         ref('int_tickets_matched_to_defects'),
-        ref('defect_accounts')
+        ref('defect_accounts'),
+        ref('int_error_events_signed')
     ) }}
 ),
 

@@ -8,5 +8,6 @@ select
     error_codes,
     nullif(message_pattern, '') as message_pattern,
     ticket_tags,
-    cast(null as {{ dbt.type_string() }}) as signature_id
+    cast(null as {{ dbt.type_string() }}) as signature_id,
+    cast(null as {{ dbt.type_string() }}) as signature_template
 from {{ source('params', 'assessment_defects') }}

@@ -1,0 +1,108 @@
+{#-
+    Error-signature masking: a raw error message becomes a template whose variable parts are
+    replaced by the placeholder <*>, so events group into signatures (service + error code +
+    template). One placeholder for every kind of value: a slot that holds an IP on one line and
+    a host name on the next (the same endpoint, written two ways) must still give one template.
+
+    The masking is stateless per message: a template depends only on its message, so a
+    signature id computed today is the same tomorrow however much history piles up. (On
+    Loghub-2k it already beats Drain3 on every system, so no corpus-level merging stage.)
+
+    The rules run in order, each a regexp_replace over the whole column (no per-row code).
+    Patterns use RE2 syntax (DuckDB, BigQuery, Databricks). Why each rule exists, and why in
+    this order, is written next to it in mask_message_rules().
+-#}
+
+{% macro mask_message(column_sql) -%}
+    {%- set masked = namespace(sql=column_sql) -%}
+    {%- for rule in mask_message_rules() -%}
+        {%- set masked.sql = mask_regexp_replace_all(masked.sql, rule.pattern, rule.replacement) -%}
+    {%- endfor -%}
+    trim({{ mask_regexp_replace_all(masked.sql, '\\s+', ' ') }})
+{%- endmacro %}
+
+
+{% macro mask_message_rules() -%}
+{#- One rule a line: `pattern  =>  replacement`. Lines starting with # say why. The table is a
+    set-block, not Jinja strings, so backslashes reach the regex engine as written. -#}
+{%- set table -%}
+# Escaped double quotes (\042, \x22, \") are quotes: logs escape them inconsistently.
+\\(?:042|x22|")  =>  "
+# Quoted single tokens are values (names, keys, ids). A quoted phrase with spaces is kept: it is
+# often a request line or a sub-message whose words matter ("GET /a" vs "POST /a").
+"[^"\s]+"  =>  "<*>"
+'[^'\s]+'  =>  '<*>'
+# URLs and e-mail addresses, before the host and path rules eat their parts.
+\b[A-Za-z][A-Za-z0-9+.-]*://[^\s"'<>()\[\]]*  =>  <*>
+\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b  =>  <*>
+# UUIDs, before the hex rule splits them at their dashes.
+\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b  =>  <*>
+# File paths: absolute, home- or dot-relative, Windows, and relative ones with two or more
+# slashes. A slash inside a word (`Input/output`, `PS/2`) is not a path.
+(^|[\s=:(\[,])(?:~|\.{1,2})?/[^\s'"(),;:\[\]{}<>]+  =>  \1<*>
+\b[A-Za-z]:\\[^\s'"(),;:<>]*  =>  <*>
+\b[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+){2,}  =>  <*>
+# Host names with an optional :port: dot-separated labels ending in a common generic TLD, or in a
+# two-letter country code after at least two labels or before a port (so `main.py` stays a
+# file name).
+\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+(?:com|net|org|edu|gov|mil|info|biz|io|ai|dev|app|cloud|asia|xyz|local|localdomain|internal|lan|corp)(?::[0-9]{1,5})?(\.?[^A-Za-z0-9_.-]|\.?$)  =>  <*>\1
+\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.){2,}[a-z]{2}(?::[0-9]{1,5})?(\.?[^A-Za-z0-9_.-]|\.?$)  =>  <*>\1
+\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[a-z]{2}:[0-9]{1,5}\b  =>  <*>
+# Timestamps: ISO 8601, then syslog/ctime ("Fri Jun 17 07:07:00 EDT 2005"). Day and month
+# names vary, so they go with the date.
+\b[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?\b  =>  <*>
+\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +)?(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?),? +[0-9]{1,2}(?:,? +[0-9]{4})?(?: +[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?(?: +[A-Z]{3,4}\b)?(?: +[0-9]{4}\b)?  =>  <*>
+# IPv4 with an optional :port, then IPv6 and MAC addresses (colon-separated hex groups), then
+# bare clock times and durations ("04:50"), after the IPs so `10.0.0.7:22` stays one address.
+\b[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?\b  =>  <*>
+\b[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){2,7}\b  =>  <*>
+\b[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?\b  =>  <*>
+# Ids: words joined by _ or - with a digit somewhere (inv_123, acc_0042, key_ab12, node-17,
+# shard7_eu, attempt_1445_0020_m_000000_0).
+\b[A-Za-z][A-Za-z0-9]*(?:[0-9][A-Za-z0-9]*[_-]|[_-][A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]*  =>  <*>
+# Sizes and durations with their unit, so `5.2 KB` and `120 B` or `3 ms` and `2 s` give one
+# template; a leading < or > (`<1 sec`) belongs to the value.
+(?:[<>]=?)?\b[0-9]+(?:\.[0-9]+)?(?: ?(?:[KMGTP]i?B|B|bytes?|msecs?|ms|us|ns|secs?|seconds?|mins?|minutes?|hrs?|hours?|days?)|[kKMGTBsmhd])\b  =>  <*>
+# Numbers: 0x-prefixed hex, dotted numbers (decimals, versions), then any whole token of hex
+# digits holding a digit (plain numbers, addresses, hashes, register dumps). A minus sign after
+# a non-word character belongs to the number (`vCores:-17`); in `node-17` it does not.
+(?:\B-)?\b0[xX][0-9a-fA-F]+\b  =>  <*>
+(?:\B-)?\b[0-9]+(?:\.[0-9]+)+\b  =>  <*>
+(?:\B-)?\b[0-9a-fA-F]*[0-9][0-9a-fA-F]*\b  =>  <*>
+# A token with two or more digit runs split by letters is a generated id (a1b2c3, 80x25).
+\b[A-Za-z0-9]*[0-9][A-Za-z]+[0-9][A-Za-z0-9]*\b  =>  <*>
+# Any digits left inside a word are a counter or an index (storage12, tty2).
+[0-9]+  =>  <*>
+# A value followed by its restatement in parentheses is one value: `1911 bytes (1.86 KB)`,
+# `10.0.0.7 (host.example.com)`, `10.0.0.7 ()`.
+<\*> ?\((?:<\*>)?\)  =>  <*>
+# Placeholders glued by punctuation are one value (`<*>:<*>`, `<*>.<*>`, `<*><*>`), and a
+# list of values is one value whatever its length (`<*>,<*>`, `<*> <*> <*>`).
+<\*>(?:[:./_, -]*<\*>)+  =>  <*>
+# A masked name with a file extension is a masked file name (`<*>.log`).
+<\*>\.[A-Za-z][A-Za-z0-9]{0,4}\b  =>  <*>
+{%- endset -%}
+{%- set rules = [] -%}
+{%- for line in table.split('\n') if line.strip() and not line.startswith('#') -%}
+    {%- set parts = line.split('  =>  ') -%}
+    {%- do rules.append({'pattern': parts[0], 'replacement': parts[1]}) -%}
+{%- endfor -%}
+{{ return(rules) }}
+{%- endmacro %}
+
+
+{#- regexp_replace of every match: the one engine-specific call, behind adapter.dispatch.
+    DuckDB needs the 'g' flag; Snowflake, BigQuery and Databricks replace every match by
+    default. An engine whose string literals treat a backslash as an escape (BigQuery,
+    Snowflake) needs its own <adapter>__ version that doubles the backslashes. -#}
+{% macro mask_regexp_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('mask_regexp_replace_all', 'impact')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__mask_regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern | replace("'", "''") }}', '{{ replacement | replace("'", "''") }}')
+{%- endmacro %}
+
+{% macro duckdb__mask_regexp_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern | replace("'", "''") }}', '{{ replacement | replace("'", "''") }}', 'g')
+{%- endmacro %}

@@ -1,0 +1,195 @@
+{#-
+    Early warning: signatures that are new after a deploy of their service, or spiking far
+    above their own history (rules and their rationale: DECISIONLOG.md).
+-#}
+{%- set recent_start = dbt.dateadd('hour', -var('window_spike_recent_hours'), as_of()) -%}
+{%- set baseline_days = var('window_spike_baseline_days') -%}
+with
+
+signatures as (
+    select * from {{ ref('int_error_signatures') }}
+),
+
+events as (
+    select * from {{ ref('int_error_events_signed') }}
+),
+
+explained as (
+    select
+        signature_id,
+        defect_id as matched_defect_id,
+        row_number() over (
+            partition by signature_id order by count(*) desc, defect_id
+        ) as explanation_rank
+    from {{ ref('int_error_events_matched_to_known_defects') }}
+    group by signature_id, defect_id
+),
+
+-- New after a deploy: first seen recently, within the attribution window after a deploy of
+-- its service that had history before it, and already more than a one-off.
+new_signatures as (
+    select
+        signature_id,
+        service,
+        first_seen_at as onset_at
+    from signatures
+    where first_seen_at > {{ dbt.dateadd('day', -var('window_new_signature_days'), as_of()) }}
+        and affected_accounts >= {{ var('emerging_min_accounts') }}
+        and event_count >= {{ var('emerging_new_min_events') }}
+),
+
+new_onsets as (
+    select signature_id as subject_id, service, onset_at from new_signatures
+),
+
+new_after_deploy as (
+    {{ deploy_attribution('new_onsets', ref('int_error_events_signed')) }}
+),
+
+-- Spiking: the last window's count against the same-length windows of its own baseline.
+windowed as (
+    select
+        signature_id,
+        account_id,
+        occurred_at,
+        case
+            when occurred_at > {{ recent_start }} then -1
+            else floor({{ dbt.datediff('occurred_at', recent_start, 'hour') }} / {{ var('window_spike_recent_hours') }})
+        end as window_index
+    from events
+    where occurred_at > {{ dbt.dateadd('day', -baseline_days, recent_start) }}
+),
+
+recent as (
+    select
+        signature_id,
+        count(*) as recent_events,
+        count(distinct account_id) as recent_accounts,
+        min(occurred_at) as recent_onset_at
+    from windowed
+    where window_index = -1
+    group by signature_id
+),
+
+baseline_windows as (
+    select signature_id, window_index, count(*) as window_events
+    from windowed
+    where window_index between 0 and {{ baseline_days - 1 }}
+    group by signature_id, window_index
+),
+
+baseline as (
+    -- Windows with no events count as zeros: sums over the windows that have events suffice.
+    select
+        signature_id,
+        sum(window_events) / {{ baseline_days }} as baseline_mean,
+        sqrt(greatest(
+            (sum(window_events * window_events)
+                - sum(window_events) * sum(window_events) / {{ baseline_days }})
+            / {{ baseline_days - 1 }},
+            0
+        )) as baseline_stddev,
+        max(window_events) as baseline_max
+    from baseline_windows
+    group by signature_id
+),
+
+spike_thresholds as (
+    select
+        recent.signature_id,
+        recent.recent_events,
+        recent.recent_accounts,
+        recent.recent_onset_at,
+        coalesce(baseline.baseline_mean, 0) as baseline_mean,
+        greatest(
+            {{ var('emerging_spike_min_events') }},
+            {{ var('emerging_spike_min_ratio') }} * coalesce(baseline.baseline_mean, 0),
+            coalesce(baseline.baseline_mean, 0)
+                + {{ var('emerging_spike_sigmas') }} * coalesce(baseline.baseline_stddev, 0),
+            {{ var('emerging_spike_burst_ratio') }} * coalesce(baseline.baseline_max, 0)
+        ) as spike_threshold
+    from recent
+    left join baseline on recent.signature_id = baseline.signature_id
+),
+
+spiking as (
+    select
+        spike_thresholds.*,
+        signatures.service
+    from spike_thresholds
+    inner join signatures on spike_thresholds.signature_id = signatures.signature_id
+    where recent_events >= spike_threshold
+        and recent_accounts >= {{ var('emerging_min_accounts') }}
+),
+
+spike_onsets as (
+    select signature_id as subject_id, service, recent_onset_at as onset_at from spiking
+),
+
+spike_deploys as (
+    {{ deploy_attribution('spike_onsets', ref('int_error_events_signed')) }}
+),
+
+flagged as (
+    select
+        subject_id as signature_id,
+        'new_after_deploy' as status,
+        suspected_deploy_id,
+        suspected_version
+    from new_after_deploy
+    union all
+    select
+        spiking.signature_id,
+        'spiking' as status,
+        spike_deploys.suspected_deploy_id,
+        spike_deploys.suspected_version
+    from spiking
+    left join spike_deploys on spiking.signature_id = spike_deploys.subject_id
+    where spiking.signature_id not in (select subject_id from new_after_deploy)
+),
+
+quoting_tickets as (
+    {{ tickets_quoting(
+        "(select flagged.signature_id as defect_id, signatures.template
+          from flagged inner join signatures on flagged.signature_id = signatures.signature_id)",
+        'template',
+        "(select * from " ~ ref('stg_landing__tickets') ~ " where created_at <= " ~ as_of() ~ ")"
+    ) }}
+),
+
+ticket_counts as (
+    select defect_id as signature_id, count(distinct ticket_id) as ticket_count
+    from quoting_tickets
+    group by defect_id
+),
+
+final as (
+    select
+        signatures.signature_id,
+        signatures.template,
+        signatures.service,
+        signatures.error_code,
+        signatures.first_seen_at,
+        signatures.last_seen_at,
+        signatures.event_count,
+        signatures.affected_accounts,
+        coalesce(ticket_counts.ticket_count, 0) as ticket_count,
+        flagged.suspected_deploy_id,
+        flagged.suspected_version,
+        flagged.status,
+        spiking.recent_events,
+        spiking.baseline_mean,
+        spiking.spike_threshold,
+        explained.matched_defect_id,
+        {{ as_of() }} as as_of,
+        {{ run_id() }} as run_id
+    from flagged
+    inner join signatures on flagged.signature_id = signatures.signature_id
+    left join spiking on flagged.signature_id = spiking.signature_id
+    left join ticket_counts on flagged.signature_id = ticket_counts.signature_id
+    left join explained
+        on flagged.signature_id = explained.signature_id
+        and explained.explanation_rank = 1
+)
+
+select * from final

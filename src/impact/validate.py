@@ -1,0 +1,251 @@
+"""Data-quality gates: run the GX suites on the tables a run would publish.
+
+The caller reads the tables from DuckDB into pandas: GX's SQL path over duckdb-engine is broken
+in GX 1.x (issues 10738, 11579). GX is imported inside the functions because its import costs
+seconds that CLI commands which do not validate should not pay.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from impact.expectations.facts import ValidationFacts
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from great_expectations import ExpectationSuite
+    from great_expectations.core import ExpectationSuiteValidationResult, RunIdentifier
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+    from great_expectations.data_context import AbstractDataContext
+    from great_expectations.datasource.fluent.pandas_datasource import DataFrameAsset
+    from great_expectations.expectations.expectation import Expectation
+
+REQUIRED_TABLES = ("hotfix_priority", "defect_accounts")
+OPTIONAL_TABLES = ("emerging_signatures",)
+DETAIL_LIMIT = 200
+EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    table: str
+    expectation: str
+    description: str
+    blocking: bool
+    success: bool
+    unexpected_count: int | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    results: list[ExpectationOutcome]
+    docs_index: Path | None = None
+
+    @property
+    def failed_blocking(self) -> list[str]:
+        """`table.expectation` of every blocking expectation that failed."""
+        return [f"{r.table}.{r.expectation}" for r in self.results if r.blocking and not r.success]
+
+    @property
+    def passed(self) -> bool:
+        """True when no blocking expectation failed: the tables may be published."""
+        return not self.failed_blocking
+
+
+def validate_tables(
+    tables: Mapping[str, pd.DataFrame],
+    facts: ValidationFacts,
+    docs_dir: Path | None = None,
+) -> ValidationReport:
+    """Validate `hotfix_priority`, `defect_accounts` and, when given, `emerging_signatures`.
+
+    Also checks what no single table shows: the evidence adds up per defect, and each raw table
+    holds the rows the load ledger recorded. With `docs_dir`, GX Data Docs are written there.
+    """
+    unknown = sorted(set(tables) - set(REQUIRED_TABLES) - set(OPTIONAL_TABLES))
+    missing = [name for name in REQUIRED_TABLES if name not in tables]
+    if unknown or missing:
+        raise ValueError(
+            f"cannot validate: tables missing {missing}, tables with no suite {unknown}"
+        )
+
+    context = _context(docs_dir)
+    checks = _checks(tables, facts)
+    run_id = _run_id(facts)
+    outcomes: list[ExpectationOutcome] = []
+    source = context.data_sources.add_pandas("impact")
+    for table, frame, suite in checks:
+        result = _run(context, source.add_dataframe_asset(table), table, frame, suite, run_id)
+        by_id = {expectation.id: expectation for expectation in suite.expectations}
+        outcomes += [_outcome(table, by_id[r.expectation_config.id], r) for r in result.results]
+
+    docs_index = None
+    if docs_dir is not None:
+        context.build_data_docs()
+        docs_index = docs_dir / "index.html"
+    return ValidationReport(results=outcomes, docs_index=docs_index)
+
+
+def _context(docs_dir: Path | None) -> AbstractDataContext:
+    # The documented switch; this GX build also sends nothing from an ephemeral context.
+    os.environ["GX_ANALYTICS_ENABLED"] = "false"
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    # mode="ephemeral": never a GX Cloud context, even if GX_CLOUD_* variables are set.
+    context = gx.get_context(mode="ephemeral", project_config=config)
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(
+            "impact",
+            {
+                "class_name": "SiteBuilder",
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir.resolve()),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return context
+
+
+def _checks(
+    tables: Mapping[str, pd.DataFrame], facts: ValidationFacts
+) -> list[tuple[str, pd.DataFrame, ExpectationSuite]]:
+    """(name, frame, suite) for each table, and for the frames the cross-table checks build."""
+    from impact.expectations import defect_accounts, emerging_signatures, hotfix_priority
+
+    priority = tables[hotfix_priority.TABLE]
+    evidence = tables[defect_accounts.TABLE]
+    checks = [
+        (hotfix_priority.TABLE, priority, hotfix_priority.build_suite(facts, len(priority))),
+        (defect_accounts.TABLE, evidence, defect_accounts.build_suite(facts)),
+        (
+            defect_accounts.ROLLUP_TABLE,
+            defect_accounts.rollup_frame(evidence, priority),
+            defect_accounts.build_rollup_suite(),
+        ),
+        (
+            hotfix_priority.LEDGER_TABLE,
+            hotfix_priority.ledger_frame(facts),
+            hotfix_priority.build_ledger_suite(),
+        ),
+    ]
+    if emerging_signatures.TABLE in tables:
+        signatures = tables[emerging_signatures.TABLE]
+        checks.append(
+            (emerging_signatures.TABLE, signatures, emerging_signatures.build_suite(facts))
+        )
+    return checks
+
+
+def _run_id(facts: ValidationFacts) -> RunIdentifier:
+    from great_expectations.core.run_identifier import RunIdentifier
+
+    # One run identifier for every table, so Data Docs group them under one run.
+    return RunIdentifier(run_name=f"as-of-{facts.as_of:%Y%m%dT%H%M%S}", run_time=datetime.now(UTC))
+
+
+def _run(
+    context: AbstractDataContext,
+    asset: DataFrameAsset,
+    table: str,
+    frame: pd.DataFrame,
+    suite: ExpectationSuite,
+    run_id: RunIdentifier,
+) -> ExpectationSuiteValidationResult:
+    import great_expectations as gx
+
+    definition = gx.ValidationDefinition(
+        name=table,
+        data=asset.add_batch_definition_whole_dataframe(table),
+        suite=context.suites.add(suite),
+    )
+    # A stored definition stores its results, which is what Data Docs are built from.
+    definition = context.validation_definitions.add(definition)
+    return definition.run(
+        batch_parameters={"dataframe": frame}, result_format="SUMMARY", run_id=run_id
+    )
+
+
+def _outcome(
+    table: str, expectation: Expectation, result: ExpectationValidationResult
+) -> ExpectationOutcome:
+    from great_expectations.expectations.metadata_types import FailureSeverity
+
+    # Read name, description and severity from the Expectation, not from the result: GX drops
+    # class-level defaults (our subclasses' descriptions) from the configuration it reports.
+    kwargs = expectation.configuration.kwargs
+    columns = [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
+    columns += kwargs.get("column_list", [])
+    name = expectation.configuration.type
+    unexpected_count, detail = _summary(result.result, result.exception_info)
+    return ExpectationOutcome(
+        table=table,
+        expectation=f"{name}[{','.join(columns)}]" if columns else name,
+        description=expectation.description or "",
+        blocking=expectation.severity == FailureSeverity.CRITICAL,
+        success=bool(result.success),
+        unexpected_count=unexpected_count,
+        detail=detail[:DETAIL_LIMIT],
+    )
+
+
+def _summary(result: dict[str, Any], exception_info: dict[str, Any]) -> tuple[int | None, str]:
+    """The unexpected count and one short line of evidence, whatever the expectation's kind."""
+    errors = _exception_messages(exception_info)
+    if errors:
+        return None, "error: " + "; ".join(errors)
+    if result.get("unexpected_count") is not None:
+        count = int(result["unexpected_count"])
+        examples = result.get("partial_unexpected_list") or []
+        return count, f"{count} unexpected" + (f": {_values(examples)}" if count else "")
+    mismatched = (result.get("details") or {}).get("mismatched") or {}
+    missing = mismatched.get("missing") or result.get("partial_missing_list") or []
+    unexpected = mismatched.get("unexpected") or []
+    if missing or unexpected:
+        parts = [
+            f"{label}: {_values(values)}"
+            for label, values in (("missing", missing), ("unexpected", unexpected))
+            if values
+        ]
+        return len(missing) + len(unexpected), "; ".join(parts)
+    if "observed_value" in result:
+        return None, f"observed: {_value(result['observed_value'])}"
+    return None, ""
+
+
+def _exception_messages(exception_info: dict[str, Any]) -> list[str]:
+    # An expectation's own error sits at the top level; metric errors are keyed by metric.
+    infos = [exception_info, *(v for v in exception_info.values() if isinstance(v, dict))]
+    return [str(info["exception_message"]) for info in infos if info.get("raised_exception")]
+
+
+def _values(values: list[Any]) -> str:
+    shown = ", ".join(_value(value) for value in values[:EXAMPLES])
+    return shown + (", ..." if len(values) > EXAMPLES else "")
+
+
+def _value(value: Any) -> str:
+    # str(), not repr(): numpy scalars would read np.float64(50.0).
+    if isinstance(value, tuple | list):
+        return "(" + ", ".join(_value(item) for item in value) + ")"
+    return str(value)
