@@ -82,8 +82,7 @@ final as (
         events.event_key,
         events.account_id,
         events.service,
-        events.occurred_at,
-        events.signature_id
+        events.occurred_at
     from matched
     inner join events on matched.event_key = events.event_key
 )

@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     add("status", _status, "the load ledger: read / loaded / quarantined / duplicate", reader)
     top = add("top", _top, "the hotfix-prioritization table, most urgent first", reader)
     top.add_argument("-n", type=int, default=None, metavar="N", help="show the first N rows")
+    add("emerging", _emerging, "new or spiking signatures no known defect explains", reader)
     assess = add("assess", _assess, "ad-hoc impact of one (new or known) defect", reader, timed)
     assess.add_argument("--defect-id", required=True)
     assess.add_argument("--error-code", action="append", default=[], dest="error_codes")
@@ -122,6 +123,28 @@ _TOP_TABLE = (
     "event_count",
     "trend",
     "suspected_deploy_id",
+)
+
+
+def _emerging(args: argparse.Namespace, settings: Settings) -> int:
+    rows = queries.emerging_signatures(settings.published)
+    if args.format == "table":
+        rows = [{k: row[k] for k in _EMERGING_TABLE} for row in rows]
+    print(render(rows, args.format, title="Emerging signatures"))
+    return 0
+
+
+_EMERGING_TABLE = (
+    "signature_id",
+    "status",
+    "service",
+    "template",
+    "first_seen_at",
+    "event_count",
+    "affected_accounts",
+    "ticket_count",
+    "suspected_deploy_id",
+    "matched_defect_id",
 )
 
 

@@ -14,15 +14,17 @@ events as (
     select * from {{ ref('int_error_events_signed') }}
 ),
 
+-- The known defect that explains a signature: the one most of its events match.
 explained as (
     select
-        signature_id,
-        defect_id as matched_defect_id,
+        events.signature_id,
+        matched.defect_id as matched_defect_id,
         row_number() over (
-            partition by signature_id order by count(*) desc, defect_id
+            partition by events.signature_id order by count(*) desc, matched.defect_id
         ) as explanation_rank
-    from {{ ref('int_error_events_matched_to_known_defects') }}
-    group by signature_id, defect_id
+    from {{ ref('int_error_events_matched_to_known_defects') }} as matched
+    inner join events on matched.event_key = events.event_key
+    group by events.signature_id, matched.defect_id
 ),
 
 -- New after a deploy: first seen recently, within the attribution window after a deploy of
