@@ -56,7 +56,7 @@ def assess(settings: Settings, definition: DefectDefinition, as_of: datetime) ->
             _check_pattern(definition.message_pattern)
             _write_parameters(con, assessment_id, definition, as_of)
         transform.invoke(settings, "build", "--select", "tag:assessment")
-        with session(settings.warehouse) as con:
+        with session(settings.warehouse, read_only=True) as con:
             impact = fetch_rows(con, "select * from assessment.assessment_impact")[0]
             accounts = fetch_rows(
                 con,

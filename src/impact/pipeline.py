@@ -3,35 +3,45 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from impact import runs, transform
 from impact.config import Settings
+from impact.gate import ValidationFailed, validate_build
 from impact.ingest.landing import ingest_files, ingest_pending, land
 from impact.ingest.loader import FileLoad
 from impact.ingest.schema import ensure_schema
 from impact.locking import writer_lock
-from impact.publish import publish_snapshot
+from impact.publish import publish_snapshot, snapshot_dir
 from impact.status import ledger
+from impact.validate import ValidationReport
 from impact.warehouse import Row, session
 
 
-@dataclass(frozen=True)
-class RunResult:
+@dataclass
+class Run:
+    """One daily run; each step fills in what it produced."""
+
     run_id: str
     as_of: datetime
-    loads: list[FileLoad]
-    snapshot: Path
+    loads: list[FileLoad] = field(default_factory=list)
+    dbt_nodes: int = 0
+    validation: ValidationReport | None = None
+    snapshot: Path | None = None
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def new_run_id() -> str:
-    return f"run_{now():%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:6]}"
+def new_run(as_of: datetime | None = None) -> Run:
+    run_id = f"run_{now():%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:6]}"
+    return Run(run_id, as_of or now())
 
 
 def ingest(settings: Settings, paths: list[Path], source: str | None) -> list[FileLoad]:
@@ -48,35 +58,75 @@ def ingest_landing(settings: Settings) -> list[FileLoad]:
         return ingest_pending(con, settings.landing, settings.quarantine)
 
 
-def run(settings: Settings, as_of: datetime | None = None) -> RunResult:
-    """The daily run: ingest, build, validate, publish, under the writer lock."""
-    as_of = as_of or now()
-    run_id = new_run_id()
+def ingest_step(settings: Settings, run: Run) -> None:
+    """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
-    with writer_lock(settings.warehouse):
-        with session(settings.warehouse) as con:
-            loads = ingest_pending(con, settings.landing, settings.quarantine)
-            runs.start_run(con, run_id, "daily", as_of)
-            transform.set_run_parameters(con, as_of, run_id)
-        nodes = build(settings, run_id)
-        with session(settings.warehouse) as con:
-            runs.record_inputs(con, run_id)
-            snapshot = publish_snapshot(con, settings.published, run_id)
-            runs.finish_run(con, run_id, "published", dbt_nodes=nodes, snapshot=str(snapshot))
-    return RunResult(run_id, as_of, loads, snapshot)
+    with session(settings.warehouse) as con:
+        run.loads = ingest_pending(con, settings.landing, settings.quarantine)
+        runs.start_run(con, run.run_id, "daily", run.as_of)
+        transform.set_run_parameters(con, run.as_of, run.run_id)
 
 
-def build(settings: Settings, run_id: str) -> int:
-    """dbt build of everything but the assessment models; a failure is recorded, then raised."""
+def build_step(settings: Settings, run: Run) -> None:
+    """dbt build (models and their tests) of everything but the assessment models."""
     try:
-        return len(transform.invoke(settings, "build", "--exclude", "tag:assessment"))
+        run.dbt_nodes = len(transform.invoke(settings, "build", "--exclude", "tag:assessment"))
     except transform.TransformError as exc:
-        with session(settings.warehouse) as con:
-            runs.finish_run(con, run_id, "failed_build", message=str(exc))
+        _fail(settings, run, "failed_build", str(exc))
         raise
 
 
-def demo(settings: Settings, seed: int = 7) -> RunResult:
+def validate_step(settings: Settings, run: Run) -> None:
+    """The GX gate: a failed blocking expectation stops the run before publishing."""
+    with session(settings.warehouse) as con:
+        run.validation = validate_build(con, settings, settings.reports / "data_docs")
+        runs.record_validations(con, run.run_id, run.validation.results)
+    if not run.validation.passed:
+        failed = ", ".join(run.validation.failed_blocking)
+        message = f"validation failed, previous snapshot kept: {failed}"
+        _fail(settings, run, "failed_validation", message)
+        raise ValidationFailed(message)
+
+
+def publish_step(settings: Settings, run: Run) -> None:
+    """Mark the run published, then copy marts and lineage into a snapshot and switch to it."""
+    with session(settings.warehouse) as con:
+        runs.record_inputs(con, run.run_id)
+        snapshot = snapshot_dir(settings.published, run.run_id)
+        runs.finish_run(
+            con, run.run_id, "published", dbt_nodes=run.dbt_nodes, snapshot=str(snapshot)
+        )
+        try:
+            run.snapshot = publish_snapshot(con, settings.published, run.run_id)
+        except (OSError, duckdb.Error) as exc:
+            runs.finish_run(con, run.run_id, "failed_publish", message=str(exc))
+            raise
+
+
+# The daily run, in order: the CLI runs these as plain calls, the Prefect flow as tasks.
+DAILY_STEPS: tuple[Callable[[Settings, Run], None], ...] = (
+    ingest_step,
+    build_step,
+    validate_step,
+    publish_step,
+)
+
+
+def run(settings: Settings, as_of: datetime | None = None) -> Run:
+    """The daily run under the writer lock: ingest, build, validate, publish."""
+    daily = new_run(as_of)
+    with writer_lock(settings.warehouse):
+        for step in DAILY_STEPS:
+            step(settings, daily)
+    return daily
+
+
+def _fail(settings: Settings, run: Run, status: str, message: str) -> None:
+    with session(settings.warehouse) as con:
+        runs.finish_run(con, run.run_id, status, message=message, dbt_nodes=run.dbt_nodes)
+
+
+def demo(settings: Settings, seed: int = 7) -> Run:
     from impact.demo.generator import DEMO_AS_OF, generate_demo  # only `impact demo` needs it
 
     settings.ensure_layout()

@@ -43,7 +43,7 @@ def built_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, published: Path, run_id: str) -> Path:
     """Copy the marts and lineage into a new snapshot, then point `current` at it."""
-    snapshot = published / "snapshots" / run_id
+    snapshot = snapshot_dir(published, run_id)
     if snapshot.exists():
         shutil.rmtree(snapshot)
     snapshot.mkdir(parents=True)
@@ -61,6 +61,10 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, published: Path, run_id: st
     _switch_current(published, snapshot)
     _prune(published, keep=snapshot)
     return snapshot
+
+
+def snapshot_dir(published: Path, run_id: str) -> Path:
+    return published / "snapshots" / run_id
 
 
 def current_snapshot(published: Path) -> Path | None:

@@ -12,7 +12,7 @@ import duckdb
 
 from impact import __version__
 from impact.transform import DBT_PROJECT
-from impact.warehouse import Row
+from impact.validate import ExpectationOutcome
 
 _RUNS_SQL = Path(__file__).with_name("runs.sql")
 
@@ -40,7 +40,7 @@ def record_inputs(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
 
 
 def record_validations(
-    con: duckdb.DuckDBPyConnection, run_id: str, outcomes: Sequence[Row]
+    con: duckdb.DuckDBPyConnection, run_id: str, outcomes: Sequence[ExpectationOutcome]
 ) -> None:
     if outcomes:
         con.executemany(
@@ -48,13 +48,13 @@ def record_validations(
             [
                 [
                     run_id,
-                    o["table"],
-                    o["expectation"],
-                    o["description"],
-                    o["blocking"],
-                    o["success"],
-                    o["unexpected_count"],
-                    o["detail"],
+                    o.table,
+                    o.expectation,
+                    o.description,
+                    o.blocking,
+                    o.success,
+                    o.unexpected_count,
+                    o.detail,
                 ]
                 for o in outcomes
             ],

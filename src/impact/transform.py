@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner
 
 from impact.config import Settings, apply_runtime_environment
@@ -57,7 +58,10 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
 def invoke(settings: Settings, command: str, *extra: str) -> list[DbtNodeResult]:
     """Run a dbt command; raise TransformError naming what failed."""
     apply_runtime_environment(settings)
-    result = dbtRunner().invoke(dbt_args(settings, command, "--quiet", *extra))
+    try:
+        result = dbtRunner().invoke(dbt_args(settings, command, "--quiet", *extra))
+    finally:
+        _release_warehouse()
     nodes = _node_results(result.result)
     if not result.success:
         failed = [n for n in nodes if n.status in ("error", "fail")]
@@ -66,6 +70,15 @@ def invoke(settings: Settings, command: str, *extra: str) -> list[DbtNodeResult]
             detail = str(result.exception) if result.exception else "see dbt logs"
         raise TransformError(f"dbt {command} failed: {' '.join(detail.split())[:400]}")
     return nodes
+
+
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps the database open in-process after a run; DuckDB then refuses every
+    other process (and read-only opens in this one), so close it once dbt is done."""
+    environment = DuckDBConnectionManager._ENV
+    if environment is not None:
+        environment.close()
+    DuckDBConnectionManager.close_all_connections()
 
 
 def _node_results(run_result: object) -> list[DbtNodeResult]:

@@ -83,9 +83,13 @@ def validate_tables(
     outcomes: list[ExpectationOutcome] = []
     source = context.data_sources.add_pandas("impact")
     for table, frame, suite in checks:
-        result = _run(context, source.add_dataframe_asset(table), table, frame, suite, run_id)
+        suite_result = _run(context, source.add_dataframe_asset(table), table, frame, suite, run_id)
+        # Name, description and severity come from the suite's Expectations, not the results:
+        # GX drops class-level defaults (our rules' descriptions) from the config it reports.
         by_id = {expectation.id: expectation for expectation in suite.expectations}
-        outcomes += [_outcome(table, by_id[r.expectation_config.id], r) for r in result.results]
+        for result in suite_result.results:
+            assert result.expectation_config is not None  # set on every result of a suite
+            outcomes.append(_outcome(table, by_id[result.expectation_config.id], result))
 
     docs_index = None
     if docs_dir is not None:
@@ -182,7 +186,7 @@ def _run(
     # A stored definition stores its results, which is what Data Docs are built from.
     definition = context.validation_definitions.add(definition)
     return definition.run(
-        batch_parameters={"dataframe": frame}, result_format="SUMMARY", run_id=run_id
+        batch_parameters={"dataframe": frame}, result_format="BASIC", run_id=run_id
     )
 
 
@@ -191,8 +195,6 @@ def _outcome(
 ) -> ExpectationOutcome:
     from great_expectations.expectations.metadata_types import FailureSeverity
 
-    # Read name, description and severity from the Expectation, not from the result: GX drops
-    # class-level defaults (our subclasses' descriptions) from the configuration it reports.
     kwargs = expectation.configuration.kwargs
     columns = [kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs]
     columns += kwargs.get("column_list", [])
@@ -210,27 +212,22 @@ def _outcome(
 
 
 def _summary(result: dict[str, Any], exception_info: dict[str, Any]) -> tuple[int | None, str]:
-    """The unexpected count and one short line of evidence, whatever the expectation's kind."""
+    """How many values broke the rule, and one short line of them, whatever the rule's kind."""
     errors = _exception_messages(exception_info)
     if errors:
         return None, "error: " + "; ".join(errors)
-    if result.get("unexpected_count") is not None:
-        count = int(result["unexpected_count"])
-        examples = result.get("partial_unexpected_list") or []
-        return count, f"{count} unexpected" + (f": {_values(examples)}" if count else "")
     mismatched = (result.get("details") or {}).get("mismatched") or {}
-    missing = mismatched.get("missing") or result.get("partial_missing_list") or []
-    unexpected = mismatched.get("unexpected") or []
-    if missing or unexpected:
-        parts = [
-            f"{label}: {_values(values)}"
-            for label, values in (("missing", missing), ("unexpected", unexpected))
-            if values
-        ]
-        return len(missing) + len(unexpected), "; ".join(parts)
-    if "observed_value" in result:
-        return None, f"observed: {_value(result['observed_value'])}"
-    return None, ""
+    if "partial_missing_list" in result:
+        # Set rules: values the column should hold but does not.
+        missing, missing_count = result["partial_missing_list"], result.get("missing_count", 0)
+    else:
+        # Map rules use missing_count for nulls, which they skip; column rules list columns.
+        missing = mismatched.get("missing") or []
+        missing_count = len(missing)
+    unexpected = result.get("partial_unexpected_list") or []
+    examples = (("missing", missing), ("unexpected", unexpected))
+    detail = "; ".join(f"{label}: {_values(values)}" for label, values in examples if values)
+    return int(result.get("unexpected_count") or 0) + int(missing_count), detail
 
 
 def _exception_messages(exception_info: dict[str, Any]) -> list[str]:
