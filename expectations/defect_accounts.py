@@ -81,7 +81,8 @@ def rollup_frame(defect_accounts: pd.DataFrame, hotfix_priority: pd.DataFrame) -
         **{f"evidence_{column}": (column, "sum") for column in SUMMED_COLUMNS},
     )
     summary = hotfix_priority.set_index("defect_id")[["affected_accounts", *SUMMED_COLUMNS]]
-    rollup = summary.join(evidence, how="outer")
+    # Floats: GX compares the pairs with ==, which pandas' nullable NA cannot answer.
+    rollup = summary.join(evidence, how="outer").astype("float64")
     # No evidence rows means zeros; a defect missing from hotfix_priority keeps nulls and fails.
     rollup[evidence.columns] = rollup[evidence.columns].fillna(0)
     return rollup.reset_index()

@@ -124,7 +124,7 @@ def build_suite(facts: ValidationFacts, row_count: int) -> gx.ExpectationSuite:
             ExpectSeenByAsOf(column="last_seen_at", max_value=facts.as_of),
             ExpectSnapshotAsOf(column="as_of", value_set=[facts.as_of]),
             ExpectKnownDefectsPresent(column="defect_id", value_set=list(facts.known_defect_ids)),
-            # Warnings: they explain or label a row, they do not change its rank.
+            # Warnings: a bad explanation, or a category scored as 'other', leaves ranks sound.
             e.ExpectColumnValuesToBeJsonParseable(
                 column="score_components",
                 description="The score's explanation is valid JSON.",

@@ -1,10 +1,10 @@
 """Domain rules as named GX Expectations, shared by the suites.
 
-Each rule is a subclass whose snake_case name is the name results and Data Docs show.
-Builders pass every argument explicitly: GX 1.24 serialises an Expectation with
-`exclude_defaults=True`, so a class-level default (other than the description) would vanish
-from the stored configuration. Whether a rule blocks publishing is GX's own `severity`
-(critical blocks, warning does not), also passed by the builder.
+Each rule is a subclass whose snake_case name is the name results and Data Docs show, with
+its `description` as a class default. Builders pass the parameters and the severity: GX 1.24
+serialises an Expectation with `exclude_defaults=True`, so class defaults are missing from the
+configuration it stores and reports (the runner reads descriptions from the Expectation).
+Whether a rule blocks publishing is GX's own `severity`: critical blocks, warning does not.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""Prefect wiring only."""
+"""Prefect wiring only: flows, tasks and deployments over the library in src/impact."""

@@ -164,7 +164,7 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _ledger_rows(loads: list[FileLoad]) -> list[dict[str, object]]:
+def _ledger_rows(loads: Sequence[FileLoad]) -> list[dict[str, object]]:
     return [
         {
             "source": f.source,
@@ -179,7 +179,7 @@ def _ledger_rows(loads: list[FileLoad]) -> list[dict[str, object]]:
     ]
 
 
-def _exit_for(loads: list[FileLoad]) -> int:
+def _exit_for(loads: Sequence[FileLoad]) -> int:
     """Rejected files fail the command (one line each on stderr); the other files still load."""
     rejected = [f for f in loads if f.status == "rejected"]
     for load in rejected:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,13 +23,13 @@ from impact.validate import ValidationReport
 from impact.warehouse import Row, session
 
 
-@dataclass
+@dataclass(frozen=True)
 class Run:
-    """One daily run; each step fills in what it produced."""
+    """One daily run; each step returns it with what the step produced."""
 
     run_id: str
     as_of: datetime
-    loads: list[FileLoad] = field(default_factory=list)
+    loads: tuple[FileLoad, ...] = ()
     dbt_nodes: int = 0
     validation: ValidationReport | None = None
     snapshot: Path | None = None
@@ -58,37 +58,39 @@ def ingest_landing(settings: Settings) -> list[FileLoad]:
         return ingest_pending(con, settings.landing, settings.quarantine)
 
 
-def ingest_step(settings: Settings, run: Run) -> None:
+def ingest_step(settings: Settings, run: Run) -> Run:
     """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
     with session(settings.warehouse) as con:
-        run.loads = ingest_pending(con, settings.landing, settings.quarantine)
+        loads = ingest_pending(con, settings.landing, settings.quarantine)
         runs.start_run(con, run.run_id, "daily", run.as_of)
         transform.set_run_parameters(con, run.as_of, run.run_id)
+    return replace(run, loads=tuple(loads))
 
 
-def build_step(settings: Settings, run: Run) -> None:
+def build_step(settings: Settings, run: Run) -> Run:
     """dbt build (models and their tests) of everything but the assessment models."""
     try:
-        run.dbt_nodes = len(transform.invoke(settings, "build", "--exclude", "tag:assessment"))
+        nodes = transform.invoke(settings, "build", "--exclude", "tag:assessment")
     except transform.TransformError as exc:
         _fail(settings, run, "failed_build", str(exc))
         raise
+    return replace(run, dbt_nodes=len(nodes))
 
 
-def validate_step(settings: Settings, run: Run) -> None:
+def validate_step(settings: Settings, run: Run) -> Run:
     """The GX gate: a failed blocking expectation stops the run before publishing."""
     with session(settings.warehouse) as con:
-        run.validation = validate_build(con, settings, settings.reports / "data_docs")
-        runs.record_validations(con, run.run_id, run.validation.results)
-    if not run.validation.passed:
-        failed = ", ".join(run.validation.failed_blocking)
-        message = f"validation failed, previous snapshot kept: {failed}"
+        report = validate_build(con, settings, settings.reports / "data_docs")
+        runs.record_validations(con, run.run_id, report.results)
+    if not report.passed:
+        message = f"validation failed, previous snapshot kept: {', '.join(report.failed_blocking)}"
         _fail(settings, run, "failed_validation", message)
         raise ValidationFailed(message)
+    return replace(run, validation=report)
 
 
-def publish_step(settings: Settings, run: Run) -> None:
+def publish_step(settings: Settings, run: Run) -> Run:
     """Mark the run published, then copy marts and lineage into a snapshot and switch to it."""
     with session(settings.warehouse) as con:
         runs.record_inputs(con, run.run_id)
@@ -97,14 +99,15 @@ def publish_step(settings: Settings, run: Run) -> None:
             con, run.run_id, "published", dbt_nodes=run.dbt_nodes, snapshot=str(snapshot)
         )
         try:
-            run.snapshot = publish_snapshot(con, settings.published, run.run_id)
+            published = publish_snapshot(con, settings.published, run.run_id)
         except (OSError, duckdb.Error) as exc:
             runs.finish_run(con, run.run_id, "failed_publish", message=str(exc))
             raise
+    return replace(run, snapshot=published)
 
 
 # The daily run, in order: the CLI runs these as plain calls, the Prefect flow as tasks.
-DAILY_STEPS: tuple[Callable[[Settings, Run], None], ...] = (
+DAILY_STEPS: tuple[Callable[[Settings, Run], Run], ...] = (
     ingest_step,
     build_step,
     validate_step,
@@ -117,7 +120,7 @@ def run(settings: Settings, as_of: datetime | None = None) -> Run:
     daily = new_run(as_of)
     with writer_lock(settings.warehouse):
         for step in DAILY_STEPS:
-            step(settings, daily)
+            daily = step(settings, daily)
     return daily
 
 

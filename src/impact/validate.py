@@ -216,13 +216,12 @@ def _summary(result: dict[str, Any], exception_info: dict[str, Any]) -> tuple[in
     errors = _exception_messages(exception_info)
     if errors:
         return None, "error: " + "; ".join(errors)
-    mismatched = (result.get("details") or {}).get("mismatched") or {}
     if "partial_missing_list" in result:
         # Set rules: values the column should hold but does not.
         missing, missing_count = result["partial_missing_list"], result.get("missing_count", 0)
     else:
         # Map rules use missing_count for nulls, which they skip; column rules list columns.
-        missing = mismatched.get("missing") or []
+        missing = ((result.get("details") or {}).get("mismatched") or {}).get("missing") or []
         missing_count = len(missing)
     unexpected = result.get("partial_unexpected_list") or []
     examples = (("missing", missing), ("unexpected", unexpected))

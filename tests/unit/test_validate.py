@@ -110,7 +110,7 @@ def good_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[ValidationReport
     """One validation of the good tables, with Data Docs and with every socket refused."""
     docs = tmp_path_factory.mktemp("data_docs")
 
-    def refuse(*args: object) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("validation tried to open a network connection")
 
     with pytest.MonkeyPatch.context() as patch:

@@ -13,17 +13,22 @@ from impact.ingest.schema import ensure_schema
 from impact.ingest.sources import SOURCES
 
 
+def landed_files(landing: Path) -> list[tuple[Path, str]]:
+    """Every file in landing/<source>/ with its source, hidden files aside."""
+    return [
+        (path, source)
+        for source in SOURCES
+        for path in sorted((landing / source).rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    ]
+
+
 def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[Path, str]]:
-    """Files in landing/<source>/ whose content the ledger has not seen, oldest first."""
+    """Landed files whose content the ledger has not seen, oldest first."""
     seen = {row[0] for row in con.execute("select distinct file_hash from ingest.files").fetchall()}
-    found = []
-    for source in SOURCES:
-        folder = landing / source
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith(".") and file_hash(path) not in seen:
-                found.append((path, source))
+    found = [
+        (path, source) for path, source in landed_files(landing) if file_hash(path) not in seen
+    ]
     return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
 
 

@@ -1,0 +1,60 @@
+"""Ad-hoc assessment as a flow: one defect's impact and its bug report as an artifact."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from prefect import flow
+from prefect.artifacts import create_markdown_artifact
+
+from impact import pipeline
+from impact.assess import DefectDefinition, assess
+from impact.bug_report import render_markdown
+from impact.config import load_settings
+
+
+@flow(name="assess_defect")
+def assess_defect(
+    defect_id: str,
+    error_codes: list[str] | None = None,
+    pattern: str | None = None,
+    service: str | None = None,
+    ticket_tags: list[str] | None = None,
+    title: str | None = None,
+    as_of: datetime | None = None,
+    home: str | None = None,
+) -> dict[str, object]:
+    settings = load_settings(home)
+    definition = DefectDefinition(
+        defect_id=defect_id,
+        title=title or None,
+        service=service or None,
+        error_codes=list(error_codes or []),
+        message_pattern=pattern or None,
+        ticket_tags=list(ticket_tags or []),
+    )
+    result = assess(settings, definition, as_of or pipeline.now())
+    create_markdown_artifact(
+        key=bug_report_key(defect_id),
+        markdown=render_markdown(result),
+        description=f"Bug report for {defect_id} ({result.assessment_id})",
+    )
+    return {
+        "assessment_id": result.assessment_id,
+        **{
+            k: result.impact[k]
+            for k in (
+                "affected_accounts",
+                "repeat_affected_accounts",
+                "event_count",
+                "ticket_count",
+                "severity_level",
+            )
+        },
+    }
+
+
+def bug_report_key(defect_id: str) -> str:
+    """Artifact keys allow lowercase letters, digits and dashes: one stable key per defect."""
+    return "bug-report-" + re.sub(r"[^a-z0-9]+", "-", defect_id.lower()).strip("-")
