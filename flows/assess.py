@@ -9,7 +9,7 @@ from prefect import flow
 from prefect.artifacts import create_markdown_artifact
 
 from impact import pipeline
-from impact.assess import DefectDefinition, assess
+from impact.assess import Assessment, DefectDefinition, assess
 from impact.bug_report import render_markdown
 from impact.config import load_settings
 
@@ -22,14 +22,16 @@ def assess_defect(
     service: str | None = None,
     ticket_tags: list[str] | None = None,
     title: str | None = None,
+    category: str | None = None,
     as_of: datetime | None = None,
     home: str | None = None,
-) -> dict[str, object]:
+) -> Assessment:
     settings = load_settings(home)
     definition = DefectDefinition(
         defect_id=defect_id,
         title=title or None,
         service=service or None,
+        category=category or None,
         error_codes=list(error_codes or []),
         message_pattern=pattern or None,
         ticket_tags=list(ticket_tags or []),
@@ -40,19 +42,7 @@ def assess_defect(
         markdown=render_markdown(result),
         description=f"Bug report for {defect_id} ({result.assessment_id})",
     )
-    return {
-        "assessment_id": result.assessment_id,
-        **{
-            k: result.impact[k]
-            for k in (
-                "affected_accounts",
-                "repeat_affected_accounts",
-                "event_count",
-                "ticket_count",
-                "severity_level",
-            )
-        },
-    }
+    return result
 
 
 def bug_report_key(defect_id: str) -> str:

@@ -17,12 +17,11 @@ RETRIES = {"ingest_step": 2, "build_step": 1, "validate_step": 0, "publish_step"
 
 STEP_TASKS = tuple(
     task(
-        step,
         name=step.__name__.removesuffix("_step"),
         retries=RETRIES[step.__name__],
         retry_delay_seconds=5,
         cache_policy=NO_CACHE,
-    )
+    )(step)
     for step in pipeline.DAILY_STEPS
 )
 
@@ -30,18 +29,18 @@ PRIORITY_ARTIFACT_KEY = "hotfix-priority"
 
 
 @flow(name="daily_impact_run")
-def daily_impact_run(home: str | None = None, as_of: datetime | None = None) -> str:
+def daily_impact_run(home: str | None = None, as_of: datetime | None = None) -> pipeline.Run:
     """Ingest, build, validate, publish; then publish the priority table as an artifact."""
     return _run_daily(load_settings(home), as_of)
 
 
 @flow(name="ingest_landing")
-def ingest_landing(home: str | None = None, as_of: datetime | None = None) -> str:
+def ingest_landing(home: str | None = None, as_of: datetime | None = None) -> pipeline.Run:
     """Load what has arrived in the landing zone, then refresh the published tables."""
     return _run_daily(load_settings(home), as_of)
 
 
-def _run_daily(settings: Settings, as_of: datetime | None) -> str:
+def _run_daily(settings: Settings, as_of: datetime | None) -> pipeline.Run:
     run = pipeline.new_run(as_of)
     with writer_lock(settings.warehouse):
         for step_task in STEP_TASKS:
@@ -51,7 +50,7 @@ def _run_daily(settings: Settings, as_of: datetime | None) -> str:
         table=_artifact_rows(settings),
         description=f"Hotfix priority as of {run.as_of:%Y-%m-%d %H:%M} UTC (run {run.run_id})",
     )
-    return run.run_id
+    return run
 
 
 def _artifact_rows(settings: Settings) -> list[dict[str, object]]:

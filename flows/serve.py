@@ -47,6 +47,7 @@ def deployments(settings: Settings) -> list[object]:
                         "service": _json(f"{payload}.service"),
                         "ticket_tags": _json(f"{payload}.ticket_tags"),
                         "title": _json(f"{payload}.title"),
+                        "category": _json(f"{payload}.category"),
                         "as_of": _json(f"{payload}.as_of"),
                     },
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import duckdb
 
@@ -33,6 +34,18 @@ class DefectDefinition:
     @property
     def has_rules(self) -> bool:
         return bool(self.error_codes or self.message_pattern or self.ticket_tags)
+
+    def parameters(self) -> dict[str, Any]:
+        """The definition as `assess_defect` flow parameters and event payload fields."""
+        return {
+            "defect_id": self.defect_id,
+            "title": self.title,
+            "service": self.service,
+            "category": self.category,
+            "error_codes": list(self.error_codes),
+            "pattern": self.message_pattern,
+            "ticket_tags": list(self.ticket_tags),
+        }
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from impact import pipeline, queries
 from impact.assess import DefectDefinition, assess
 from impact.config import Settings, load_settings
-from impact.errors import ImpactError, InputError
+from impact.errors import ConfigError, ImpactError, InputError
 from impact.ingest.loader import FileLoad
 from impact.ingest.sources import SOURCES
 from impact.render import FORMATS, render
@@ -57,14 +57,28 @@ def _parser() -> argparse.ArgumentParser:
     top = add("top", _top, "the hotfix-prioritization table, most urgent first", reader)
     top.add_argument("-n", type=int, default=None, metavar="N", help="show the first N rows")
     add("emerging", _emerging, "new or spiking signatures no known defect explains", reader)
-    assess = add("assess", _assess, "ad-hoc impact of one (new or known) defect", reader, timed)
-    assess.add_argument("--defect-id", required=True)
-    assess.add_argument("--error-code", action="append", default=[], dest="error_codes")
-    assess.add_argument("--pattern", help="case-insensitive regular expression on messages")
-    assess.add_argument("--service")
-    assess.add_argument("--ticket-tag", action="append", default=[], dest="ticket_tags")
-    assess.add_argument("--title")
-    assess.add_argument("--category")
+    defect = argparse.ArgumentParser(add_help=False)
+    defect.add_argument("--defect-id", required=True)
+    defect.add_argument("--error-code", action="append", default=[], dest="error_codes")
+    defect.add_argument("--pattern", help="case-insensitive regular expression on messages")
+    defect.add_argument("--service")
+    defect.add_argument("--ticket-tag", action="append", default=[], dest="ticket_tags")
+    defect.add_argument("--title")
+    defect.add_argument("--category")
+    add("assess", _assess, "ad-hoc impact of one (new or known) defect", reader, timed, defect)
+    add(
+        "report-bug",
+        _report_bug,
+        "emit impact.defect.reported for a served deployment",
+        timed,
+        defect,
+    )
+    serve = add("serve", _serve, "serve the daily schedule and the event-triggered flows")
+    serve.add_argument(
+        "--watch",
+        action="store_true",
+        help="emit impact.landing.file-arrived for files dropped in landing/",
+    )
     return parser
 
 
@@ -77,14 +91,26 @@ def _timestamp(value: str) -> datetime:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    result = pipeline.demo(settings, seed=args.seed)
-    print(render(_ledger_rows(result.loads), args.format, title="Files loaded"))
-    return _exit_for(result.loads)
+    as_of = pipeline.write_demo(settings, seed=args.seed)
+    return _daily(settings, as_of, args.format)
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    result = pipeline.run(settings, as_of=args.as_of)
-    print(render(_ledger_rows(result.loads), args.format, title="Files loaded"))
+    return _daily(settings, args.as_of, args.format)
+
+
+def _daily(settings: Settings, as_of: datetime | None, fmt: str) -> int:
+    """The daily run: through the Prefect flow when a server is configured (the run shows in
+    its UI for about a second of overhead), else as plain calls (no temporary server to start)."""
+    if settings.prefect_api_url:
+        from impact.flows.daily import daily_impact_run
+
+        result = daily_impact_run(home=str(settings.home), as_of=as_of)
+    else:
+        result = pipeline.run(settings, as_of=as_of)
+    print(render(_ledger_rows(result.loads), fmt, title=f"Files loaded by {result.run_id}"))
+    if fmt == "table":
+        print(render(_top_rows(settings, 10), fmt, title="Hotfix priority (top 10)"))
     return _exit_for(result.loads)
 
 
@@ -100,11 +126,19 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _top(args: argparse.Namespace, settings: Settings) -> int:
-    rows = queries.hotfix_priority(settings.published, args.n)
     if args.format == "table":
-        rows = [{k: row[k] for k in _TOP_TABLE} for row in rows]
+        rows = _top_rows(settings, args.n)
+    else:
+        rows = queries.hotfix_priority(settings.published, args.n)
     print(render(rows, args.format, title="Hotfix priority"))
     return 0
+
+
+def _top_rows(settings: Settings, limit: int | None) -> list[dict[str, object]]:
+    return [
+        {k: row[k] for k in _TOP_TABLE}
+        for row in queries.hotfix_priority(settings.published, limit)
+    ]
 
 
 _TOP_TABLE = (
@@ -148,8 +182,8 @@ _EMERGING_TABLE = (
 )
 
 
-def _assess(args: argparse.Namespace, settings: Settings) -> int:
-    definition = DefectDefinition(
+def _definition(args: argparse.Namespace) -> DefectDefinition:
+    return DefectDefinition(
         defect_id=args.defect_id,
         title=args.title,
         service=args.service,
@@ -158,7 +192,43 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
         message_pattern=args.pattern,
         ticket_tags=args.ticket_tags,
     )
-    result = assess(settings, definition, args.as_of or pipeline.now())
+
+
+def _report_bug(args: argparse.Namespace, settings: Settings) -> int:
+    _require_server(settings, "report-bug")
+    from impact.flows.events import report_defect
+
+    as_of = args.as_of.isoformat() if args.as_of else None
+    report_defect(settings.home, {**_definition(args).parameters(), "as_of": as_of})
+    print(f"emitted impact.defect.reported for {args.defect_id}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    _require_server(settings, "serve")
+    from impact.flows.serve import serve
+
+    serve(settings, watch=args.watch)
+    return 0
+
+
+def _require_server(settings: Settings, command: str) -> None:
+    if not settings.prefect_api_url:
+        raise ConfigError(
+            f"`impact {command}` needs a Prefect server: start one with `prefect server start` "
+            f"and set PREFECT_API_URL (see README, 'Served mode')"
+        )
+
+
+def _assess(args: argparse.Namespace, settings: Settings) -> int:
+    definition = _definition(args)
+    as_of = args.as_of or pipeline.now()
+    if settings.prefect_api_url:
+        from impact.flows.assess import assess_defect
+
+        result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
+    else:
+        result = assess(settings, definition, as_of)
     row = {"assessment_id": result.assessment_id, "would_rank": result.would_rank, **result.impact}
     print(render([row], args.format, title=f"Assessment of {args.defect_id}"))
     return 0

@@ -107,6 +107,8 @@ class Settings:
     windows: Windows = field(default_factory=Windows)
     emerging: Emerging = field(default_factory=Emerging)
     schedule_cron: str = "0 6 * * *"
+    # A Prefect server to report to; None runs everything in-process without Prefect.
+    prefect_api_url: str | None = None
 
     @property
     def landing(self) -> Path:
@@ -168,7 +170,7 @@ _SECTIONS: dict[str, type] = {
 def load_settings(home: str | Path | None = None) -> Settings:
     """Settings of a home (`--home`, else $IMPACT_HOME, else ./impact_home) and its impact.toml."""
     root = Path(home or os.environ.get("IMPACT_HOME") or "impact_home").expanduser().resolve()
-    settings = Settings(home=root)
+    settings = Settings(home=root, prefect_api_url=os.environ.get("PREFECT_API_URL") or None)
     toml_path = root / "impact.toml"
     if toml_path.exists():
         settings = _apply_toml(settings, toml_path)

@@ -129,12 +129,17 @@ def _fail(settings: Settings, run: Run, status: str, message: str) -> None:
         runs.finish_run(con, run.run_id, status, message=message, dbt_nodes=run.dbt_nodes)
 
 
-def demo(settings: Settings, seed: int = 7) -> Run:
+def write_demo(settings: Settings, seed: int = 7) -> datetime:
+    """Write the demo month into the landing zone; returns the as_of its ground truth holds at."""
     from impact.demo.generator import DEMO_AS_OF, generate_demo  # only `impact demo` needs it
 
     settings.ensure_layout()
     generate_demo(settings.landing, seed=seed)
-    return run(settings, as_of=DEMO_AS_OF)
+    return DEMO_AS_OF
+
+
+def demo(settings: Settings, seed: int = 7) -> Run:
+    return run(settings, as_of=write_demo(settings, seed))
 
 
 def status(settings: Settings) -> list[Row]:

@@ -9,7 +9,7 @@ import pytest
 
 from impact.cli import main
 from impact.config import Settings
-from tests.integration.conftest import defect_truth, published_rows
+from tests.fixtures.demo import defect_truth, published_rows
 
 COUNTED = (
     "affected_accounts",
