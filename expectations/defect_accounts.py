@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 import pandas as pd
+
 from impact.expectations.facts import ValidationFacts
 from impact.expectations.rules import (
     WARNING,

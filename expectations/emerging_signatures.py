@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import great_expectations as gx
+
 from impact.expectations.facts import ValidationFacts
 from impact.expectations.rules import (
     ExpectAccountsWithinKnown,
