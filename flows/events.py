@@ -20,12 +20,12 @@ def report_defect(home: Path, definition: dict[str, Any]) -> None:
     )
 
 
-def file_arrived(home: Path, path: Path, source: str) -> None:
-    """Tell a served `ingest_landing` deployment that a file landed."""
+def file_arrived(home: Path, path: Path, source: str, as_of: str | None = None) -> None:
+    """Tell a served `ingest_landing` deployment that a file landed (as_of None: now)."""
     _emit(
         FILE_ARRIVED,
         f"impact.landing.{source}",
-        {"home": str(home), "path": str(path), "source": source},
+        {"home": str(home), "path": str(path), "source": source, "as_of": as_of},
     )
 
 

@@ -22,14 +22,14 @@ from impact.ingest.landing import landed_files
 WATCH_SECONDS = 5.0
 
 
-def _json(expression: str) -> dict[str, str]:
-    """A trigger parameter rendered as JSON (lists stay lists, absent values become null)."""
-    return {"__prefect_kind": "json", "value": "{{ " + expression + " | tojson }}"}
+def _from_payload(field: str) -> str:
+    """A single-expression template: Prefect renders it with `tojson`, so lists stay lists
+    and an absent field becomes null."""
+    return "{{ event.payload." + field + " }}"
 
 
 def deployments(settings: Settings) -> list[object]:
     home = str(settings.home)
-    payload = "event.payload"
     return [
         daily_impact_run.to_deployment(
             name="daily", cron=settings.schedule_cron, parameters={"home": home}
@@ -41,14 +41,14 @@ def deployments(settings: Settings) -> list[object]:
                     expect={DEFECT_REPORTED},
                     parameters={
                         "home": home,
-                        "defect_id": "{{ event.payload.defect_id }}",
-                        "error_codes": _json(f"{payload}.error_codes"),
-                        "pattern": _json(f"{payload}.pattern"),
-                        "service": _json(f"{payload}.service"),
-                        "ticket_tags": _json(f"{payload}.ticket_tags"),
-                        "title": _json(f"{payload}.title"),
-                        "category": _json(f"{payload}.category"),
-                        "as_of": _json(f"{payload}.as_of"),
+                        "defect_id": _from_payload("defect_id"),
+                        "error_codes": _from_payload("error_codes"),
+                        "pattern": _from_payload("pattern"),
+                        "service": _from_payload("service"),
+                        "ticket_tags": _from_payload("ticket_tags"),
+                        "title": _from_payload("title"),
+                        "category": _from_payload("category"),
+                        "as_of": _from_payload("as_of"),
                     },
                 )
             ],
@@ -58,7 +58,7 @@ def deployments(settings: Settings) -> list[object]:
             triggers=[
                 DeploymentEventTrigger(
                     expect={FILE_ARRIVED},
-                    parameters={"home": home, "as_of": _json(f"{payload}.as_of")},
+                    parameters={"home": home, "as_of": _from_payload("as_of")},
                 )
             ],
         ),

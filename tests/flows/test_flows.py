@@ -39,10 +39,17 @@ def test_assess_flow_writes_the_bug_report_artifact(demo_copy):
 
 
 def test_ingest_landing_flow_loads_new_files_and_refreshes(demo_copy):
-    write_rows(demo_copy.landing / "defects" / "more_defects.json", [
-        {"defect_id": "BUG-900", "title": "Rate limiter, again", "service": "api",
-         "error_codes": ["RATE_LIMIT_MISCOUNT"]},
-    ])
+    write_rows(
+        demo_copy.landing / "defects" / "more_defects.json",
+        [
+            {
+                "defect_id": "BUG-900",
+                "title": "Rate limiter, again",
+                "service": "api",
+                "error_codes": ["RATE_LIMIT_MISCOUNT"],
+            },
+        ],
+    )
     run = ingest_landing(home=str(demo_copy.home), as_of=AS_OF)
     assert [load.rows_loaded for load in run.loads] == [1]
     [row] = published_rows(

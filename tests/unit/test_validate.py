@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from impact.expectations import LedgerCount, ValidationFacts
 
+from impact.expectations import LedgerCount, ValidationFacts
 from impact.validate import ValidationReport, validate_tables
 
 AS_OF = datetime(2025, 3, 1, 6, 0)
