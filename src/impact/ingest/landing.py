@@ -24,10 +24,16 @@ def landed_files(landing: Path) -> list[tuple[Path, str]]:
 
 
 def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[Path, str]]:
-    """Landed files whose content the ledger has not seen, oldest first."""
-    seen = {row[0] for row in con.execute("select distinct file_hash from ingest.files").fetchall()}
+    """Landed files the ledger has no row for (this path with this content), oldest first.
+
+    A copy of an already loaded file under another name is pending too: loading it records
+    every row as a duplicate, so the ledger accounts for every delivered file.
+    """
+    seen = set(con.execute("select path, file_hash from ingest.files").fetchall())
     found = [
-        (path, source) for path, source in landed_files(landing) if file_hash(path) not in seen
+        (path, source)
+        for path, source in landed_files(landing)
+        if (str(path), file_hash(path)) not in seen
     ]
     return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
 
