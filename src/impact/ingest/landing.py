@@ -24,16 +24,22 @@ def landed_files(landing: Path) -> list[tuple[Path, str]]:
 
 
 def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[Path, str]]:
-    """Landed files the ledger has no row for (this path with this content), oldest first.
+    """Landed files the ledger has no row for (by source, file name and content), oldest first.
 
     A copy of an already loaded file under another name is pending too: loading it records
-    every row as a duplicate, so the ledger accounts for every delivered file.
+    every row as a duplicate, so the ledger accounts for every delivered file. Names, not full
+    paths, so a home that was moved or copied is not read again.
     """
-    seen = set(con.execute("select path, file_hash from ingest.files").fetchall())
+    seen = {
+        (source, Path(path).name, digest)
+        for source, path, digest in con.execute(
+            "select source, path, file_hash from ingest.files"
+        ).fetchall()
+    }
     found = [
         (path, source)
         for path, source in landed_files(landing)
-        if (str(path), file_hash(path)) not in seen
+        if (source, path.name, file_hash(path)) not in seen
     ]
     return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
 
