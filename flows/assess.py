@@ -10,7 +10,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from impact import pipeline
 from impact.assess import Assessment, DefectDefinition, assess
-from impact.bug_report import render_markdown
+from impact.bug_report import write_bug_report
 from impact.config import load_settings
 
 
@@ -39,7 +39,7 @@ def assess_defect(
     result = assess(settings, definition, as_of or pipeline.now())
     create_markdown_artifact(
         key=bug_report_key(defect_id),
-        markdown=render_markdown(result),
+        markdown=write_bug_report(settings, result).artifact_markdown,
         description=f"Bug report for {defect_id} ({result.assessment_id})",
     )
     return result

@@ -13,7 +13,13 @@ from impact.config import Settings, load_settings
 from impact.locking import writer_lock
 
 # Steps that touch files or the database may hit a passing I/O error; validation never retries.
-RETRIES = {"ingest_step": 2, "build_step": 1, "validate_step": 0, "publish_step": 2}
+RETRIES = {
+    "ingest_step": 2,
+    "build_step": 1,
+    "validate_step": 0,
+    "publish_step": 2,
+    "report_step": 1,
+}
 
 STEP_TASKS = tuple(
     task(

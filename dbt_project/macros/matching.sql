@@ -15,6 +15,21 @@
     regexp_extract_all(upper({{ text }}), '[A-Z0-9_]+(?:[.:\-][A-Z0-9_]+)*')
 {%- endmacro %}
 
+{#- A fingerprint of everything events_matched_to reads from `definitions`: when it changes,
+    incremental matching starts over. -#}
+{% macro matching_rules_fingerprint(definitions) -%}
+    (
+        select md5(coalesce({{ dbt.listagg(
+            "defect_id || '|' || coalesce(service, '')
+                || '|' || coalesce(cast(error_codes as " ~ dbt.type_string() ~ "), '')
+                || '|' || coalesce(message_pattern, '')",
+            "'\n'",
+            "order by defect_id"
+        ) }}, ''))
+        from {{ definitions }}
+    )
+{%- endmacro %}
+
 {#- Defects with a message_pattern, read when the model runs: each pattern becomes a constant in
     the SQL, so DuckDB compiles each regular expression once instead of once per row. -#}
 {% macro pattern_rules(definitions) -%}
@@ -28,8 +43,10 @@
     {{ return([]) }}
 {%- endmacro %}
 
-{#- Events up to as_of that belong to each defect: by error code or by message pattern. -#}
-{% macro events_matched_to(definitions, events) -%}
+{#- Events up to as_of that belong to each defect: by error code or by message pattern.
+    With up_to_as_of=false every given event is matched, whatever its time (the incremental
+    matching, whose readers filter by as_of). -#}
+{% macro events_matched_to(definitions, events, up_to_as_of=true) -%}
 with
 
 definitions as (
@@ -38,7 +55,9 @@ definitions as (
 
 events as (
     select * from {{ events }}
+    {%- if up_to_as_of %}
     where occurred_at <= {{ as_of() }}
+    {%- endif %}
 ),
 
 code_rules as (

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from impact import pipeline, queries
+from impact import pipeline, queries, ticket_views
 from impact.assess import DefectDefinition, assess
+from impact.bug_report import write_bug_report
 from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError, InputError
 from impact.ingest.loader import FileLoad
+from impact.ingest.shapes import SHAPE_NAMES
 from impact.ingest.sources import SOURCES
 from impact.render import FORMATS, render
+from impact.report import terminal
+from impact.status import read_status
 
 Command = Callable[[argparse.Namespace, Settings], int]
 
@@ -53,10 +58,42 @@ def _parser() -> argparse.ArgumentParser:
     ingest = add("ingest", _ingest, "copy files into the landing zone and load them", reader)
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--source", choices=list(SOURCES))
-    add("status", _status, "the load ledger: read / loaded / quarantined / duplicate", reader)
+    ingest.add_argument(
+        "--shape",
+        choices=SHAPE_NAMES,
+        help="read the files as this export instead of telling it from their content",
+    )
+    add(
+        "status", _status, "last runs, data-quality checks, published snapshot, load ledger", reader
+    )
     top = add("top", _top, "the hotfix-prioritization table, most urgent first", reader)
     top.add_argument("-n", type=int, default=None, metavar="N", help="show the first N rows")
     add("emerging", _emerging, "new or spiking signatures no known defect explains", reader)
+    trends = add("trends", _trends, "daily ticket counts by tag, class, channel, tier", reader)
+    trends.add_argument(
+        "--dimension", choices=["all", "tag", "classification", "channel", "plan_tier"]
+    )
+    trends.add_argument("--all", action="store_true", help="every day, not only the spikes")
+    clusters = add("clusters", _clusters, "clusters of similar tickets no defect explains", reader)
+    clusters.add_argument("-n", type=int, default=None, metavar="N", help="the N largest")
+    clusters.add_argument("--cluster-id", help="list the tickets of this cluster")
+    triage = add("triage", _triage, "triage suggestions with their evidence", reader)
+    triage.add_argument(
+        "ticket_ids", nargs="*", metavar="TICKET_ID", help="default: every open escalated ticket"
+    )
+    triage.add_argument(
+        "--evidence", action="store_true", help="print the evidence rows (csv, markdown)"
+    )
+    privacy = argparse.ArgumentParser(add_help=False)
+    privacy.add_argument(
+        "--show-pii",
+        action="store_true",
+        help="show e-mails, phone numbers and secrets in texts (masked by default)",
+    )
+    report = add(
+        "report", _report, "write the self-contained HTML report of the snapshot", reader, privacy
+    )
+    report.add_argument("--output", type=Path, help="where to write it (default: reports/)")
     defect = argparse.ArgumentParser(add_help=False)
     defect.add_argument("--defect-id", required=True)
     defect.add_argument("--error-code", action="append", default=[], dest="error_codes")
@@ -65,7 +102,15 @@ def _parser() -> argparse.ArgumentParser:
     defect.add_argument("--ticket-tag", action="append", default=[], dest="ticket_tags")
     defect.add_argument("--title")
     defect.add_argument("--category")
-    add("assess", _assess, "ad-hoc impact of one (new or known) defect", reader, timed, defect)
+    add(
+        "assess",
+        _assess,
+        "ad-hoc impact of one (new or known) defect, and its bug report",
+        reader,
+        timed,
+        defect,
+        privacy,
+    )
     add(
         "report-bug",
         _report_bug,
@@ -107,79 +152,82 @@ def _daily(settings: Settings, as_of: datetime | None, fmt: str) -> int:
 
         result = daily_impact_run(home=str(settings.home), as_of=as_of)
     else:
-        result = pipeline.run(settings, as_of=as_of)
+        with terminal.progress("daily run") as step:
+            result = pipeline.run(settings, as_of=as_of, on_step=step)
     print(render(_ledger_rows(result.loads), fmt, title=f"Files loaded by {result.run_id}"))
     if fmt == "table":
-        print(render(_top_rows(settings, 10), fmt, title="Hotfix priority (top 10)"))
+        top = queries.hotfix_priority(settings.published, 10)
+        print(terminal.top_view(top, fmt, color=_color()))
+        print(f"HTML report: {result.report}")
     return _exit_for(result.loads)
 
 
 def _ingest(args: argparse.Namespace, settings: Settings) -> int:
-    loads = pipeline.ingest(settings, args.paths, args.source)
+    loads = pipeline.ingest(settings, args.paths, args.source, args.shape)
     print(render(_ledger_rows(loads), args.format, title="Files loaded"))
     return _exit_for(loads)
 
 
 def _status(args: argparse.Namespace, settings: Settings) -> int:
-    print(render(pipeline.status(settings), args.format, title="Load ledger"))
+    print(terminal.status_view(read_status(settings), args.format, color=_color()))
     return 0
 
 
 def _top(args: argparse.Namespace, settings: Settings) -> int:
-    if args.format == "table":
-        rows = _top_rows(settings, args.n)
-    else:
-        rows = queries.hotfix_priority(settings.published, args.n)
-    print(render(rows, args.format, title="Hotfix priority"))
+    rows = queries.hotfix_priority(settings.published, args.n)
+    print(terminal.top_view(rows, args.format, color=_color()))
     return 0
-
-
-def _top_rows(settings: Settings, limit: int | None) -> list[dict[str, object]]:
-    return [
-        {k: row[k] for k in _TOP_TABLE}
-        for row in queries.hotfix_priority(settings.published, limit)
-    ]
-
-
-_TOP_TABLE = (
-    "priority_rank",
-    "defect_id",
-    "title",
-    "source",
-    "severity_score",
-    "severity_level",
-    "affected_accounts",
-    "repeat_affected_accounts",
-    "affected_arr_usd",
-    "enterprise_accounts",
-    "ticket_count",
-    "escalated_ticket_count",
-    "event_count",
-    "trend",
-    "suspected_deploy_id",
-)
 
 
 def _emerging(args: argparse.Namespace, settings: Settings) -> int:
     rows = queries.emerging_signatures(settings.published)
-    if args.format == "table":
-        rows = [{k: row[k] for k in _EMERGING_TABLE} for row in rows]
-    print(render(rows, args.format, title="Emerging signatures"))
+    print(terminal.emerging_view(rows, args.format, color=_color()))
     return 0
 
 
-_EMERGING_TABLE = (
-    "signature_id",
-    "status",
-    "service",
-    "template",
-    "first_seen_at",
-    "event_count",
-    "affected_accounts",
-    "ticket_count",
-    "suspected_deploy_id",
-    "matched_defect_id",
-)
+def _trends(args: argparse.Namespace, settings: Settings) -> int:
+    rows = queries.ticket_volume_trends(settings.published, args.dimension, not args.all)
+    title = "Ticket volume by day" if args.all else "Ticket volume spikes"
+    print(ticket_views.trends_view(rows, args.format, title))
+    return 0
+
+
+def _clusters(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cluster_id:
+        members = queries.ticket_cluster_members(settings.published, args.cluster_id)
+        print(render(members, args.format, title=f"Tickets of {args.cluster_id}"))
+        return 0
+    rows = queries.ticket_clusters(settings.published, args.n)
+    print(ticket_views.clusters_view(rows, args.format))
+    return 0
+
+
+def _triage(args: argparse.Namespace, settings: Settings) -> int:
+    suggestions = queries.triage_suggestions(settings.published, args.ticket_ids)
+    ids = [row["ticket_id"] for row in suggestions]
+    evidence = queries.triage_evidence(settings.published, ids)
+    if args.format == "json":
+        for row in suggestions:
+            row["evidence"] = [e for e in evidence if e["ticket_id"] == row["ticket_id"]]
+    elif args.format != "table" and args.evidence:
+        suggestions = evidence
+    # In a terminal, the evidence of the tickets asked for (all open escalations: too long).
+    shown = evidence if args.ticket_ids else []
+    print(ticket_views.triage_view(suggestions, shown, args.format))
+    return 0
+
+
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from impact.report.html import write_html_report  # plotly and jinja2: only this command
+
+    path = write_html_report(settings, show_pii=args.show_pii, output=args.output)
+    rows = [{"report": str(path)}]
+    print(f"HTML report: {path}" if args.format == "table" else render(rows, args.format))
+    return 0
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _definition(args: argparse.Namespace) -> DefectDefinition:
@@ -223,14 +271,18 @@ def _require_server(settings: Settings, command: str) -> None:
 def _assess(args: argparse.Namespace, settings: Settings) -> int:
     definition = _definition(args)
     as_of = args.as_of or pipeline.now()
-    if settings.prefect_api_url:
-        from impact.flows.assess import assess_defect
+    with terminal.progress(f"assessing {args.defect_id}") as step:
+        step("assess")
+        if settings.prefect_api_url:
+            from impact.flows.assess import assess_defect
 
-        result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
-    else:
-        result = assess(settings, definition, as_of)
-    row = {"assessment_id": result.assessment_id, "would_rank": result.would_rank, **result.impact}
-    print(render([row], args.format, title=f"Assessment of {args.defect_id}"))
+            result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
+        else:
+            result = assess(settings, definition, as_of)
+        step("bug report")
+        report = write_bug_report(settings, result, show_pii=args.show_pii)
+    impact = {"would_rank": result.would_rank, **result.impact}
+    print(terminal.assessment_view(report, impact, args.format, color=_color()))
     return 0
 
 

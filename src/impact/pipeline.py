@@ -33,6 +33,7 @@ class Run:
     dbt_nodes: int = 0
     validation: ValidationReport | None = None
     snapshot: Path | None = None
+    report: Path | None = None
 
 
 def now() -> datetime:
@@ -44,34 +45,44 @@ def new_run(as_of: datetime | None = None) -> Run:
     return Run(run_id, as_of or now())
 
 
-def ingest(settings: Settings, paths: list[Path], source: str | None) -> list[FileLoad]:
+def ingest(
+    settings: Settings, paths: list[Path], source: str | None, shape: str | None = None
+) -> list[FileLoad]:
     settings.ensure_layout()
-    landed = land(paths, settings.landing, source)
+    landed = land(paths, settings.landing, source, shape)
     with writer_lock(settings.warehouse), session(settings.warehouse) as con:
-        return ingest_files(con, landed, settings.quarantine)
+        return ingest_files(con, landed, settings.quarantine, settings.exports, shape)
 
 
 def ingest_landing(settings: Settings) -> list[FileLoad]:
     """Load every landed file the ledger has not seen."""
     settings.ensure_layout()
     with writer_lock(settings.warehouse), session(settings.warehouse) as con:
-        return ingest_pending(con, settings.landing, settings.quarantine)
+        return ingest_pending(con, settings.landing, settings.quarantine, settings.exports)
 
 
 def ingest_step(settings: Settings, run: Run) -> Run:
     """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
     with session(settings.warehouse) as con:
-        loads = ingest_pending(con, settings.landing, settings.quarantine)
+        loads = ingest_pending(con, settings.landing, settings.quarantine, settings.exports)
         runs.start_run(con, run.run_id, "daily", run.as_of)
         transform.set_run_parameters(con, run.as_of, run.run_id)
     return replace(run, loads=tuple(loads))
 
 
 def build_step(settings: Settings, run: Run) -> Run:
-    """dbt build (models and their tests) of everything but the assessment models."""
+    """dbt build (models and their tests) of everything but the assessment models.
+
+    Incremental models add only what was loaded since the last build; when the model code
+    changed, everything is rebuilt from scratch and the dbt unit tests run first (otherwise they
+    passed when this code was first built, so a daily run skips them).
+    """
+    with session(settings.warehouse) as con:
+        code_changed = runs.model_code_changed(con, run.run_id)
+    mode = ("--full-refresh",) if code_changed else ("--exclude-resource-type", "unit_test")
     try:
-        nodes = transform.invoke(settings, "build", "--exclude", "tag:assessment")
+        nodes = transform.invoke(settings, "build", "--exclude", "tag:assessment", *mode)
     except transform.TransformError as exc:
         _fail(settings, run, "failed_build", str(exc))
         raise
@@ -106,20 +117,35 @@ def publish_step(settings: Settings, run: Run) -> Run:
     return replace(run, snapshot=published)
 
 
+def report_step(settings: Settings, run: Run) -> Run:
+    """The HTML report of the snapshot just published (reports/impact_report.html)."""
+    from impact.report.html import write_html_report  # plotly and jinja2: only this step
+
+    return replace(run, report=write_html_report(settings))
+
+
 # The daily run, in order: the CLI runs these as plain calls, the Prefect flow as tasks.
 DAILY_STEPS: tuple[Callable[[Settings, Run], Run], ...] = (
     ingest_step,
     build_step,
     validate_step,
     publish_step,
+    report_step,
 )
 
 
-def run(settings: Settings, as_of: datetime | None = None) -> Run:
-    """The daily run under the writer lock: ingest, build, validate, publish."""
+def run(
+    settings: Settings,
+    as_of: datetime | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> Run:
+    """The daily run under the writer lock: ingest, build, validate, publish, report.
+    `on_step` is told each step's name as it starts (the CLI shows progress with it)."""
     daily = new_run(as_of)
     with writer_lock(settings.warehouse):
         for step in DAILY_STEPS:
+            if on_step is not None:
+                on_step(step.__name__)
             daily = step(settings, daily)
     return daily
 

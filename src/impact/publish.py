@@ -20,7 +20,22 @@ from impact.errors import ImpactError
 from impact.ingest.raw_file import quote_literal
 from impact.warehouse import connect
 
-PUBLISHED_TABLES = ("hotfix_priority", "defect_accounts", "emerging_signatures")
+PUBLISHED_TABLES = (
+    "hotfix_priority",
+    "defect_accounts",
+    "emerging_signatures",
+    # The detail the bug and HTML reports show and their evidence queries read.
+    "defect_daily_activity",
+    "defect_event_samples",
+    "defect_tickets",
+    "deployments",
+    # Ticket analytics: volume trends, clusters of similar tickets, triage suggestions.
+    "ticket_volume_trends",
+    "ticket_clusters",
+    "ticket_cluster_members",
+    "triage_suggestions",
+    "triage_evidence",
+)
 # Lineage travels with the snapshot, so an audit needs nothing but the snapshot itself.
 LINEAGE_TABLES = ("ops.runs", "ops.run_inputs", "ops.run_validations", "ingest.files")
 SNAPSHOT_DB = "impact.duckdb"

@@ -77,6 +77,25 @@ def finish_run(
     )
 
 
+def model_code_changed(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """True when the dbt project may differ from the code that built the warehouse's tables.
+
+    That code is the last published run's, or that of any daily run after it (a failed run may
+    have rebuilt models too); with no published run, nothing is known, so it may differ.
+    """
+    ensure_run_ledger(con)
+    hashes = {
+        row[0]
+        for row in con.execute(
+            "select dbt_project_hash from ops.runs where kind = 'daily' and run_id <> ? "
+            "and started_at >= (select max(started_at) from ops.runs "
+            "where kind = 'daily' and status = 'published')",
+            [run_id],
+        ).fetchall()
+    }
+    return hashes != {dbt_project_hash()}
+
+
 def code_version() -> str:
     """The package version, and the git commit when running from a checkout."""
     try:

@@ -49,6 +49,11 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
         str(state / "target"),
         "--log-path",
         str(state / "logs"),
+        # Fixed costs of every invocation: the debug log (every statement) and the JSON
+        # artifacts nothing here reads take about a second; failures are still logged.
+        "--log-level-file",
+        "info",
+        "--no-write-json",
         "--vars",
         json.dumps(settings.dbt_vars(), sort_keys=True),
         *extra,

@@ -28,7 +28,19 @@ if TYPE_CHECKING:
     from great_expectations.expectations.expectation import Expectation
 
 REQUIRED_TABLES = ("hotfix_priority", "defect_accounts")
-OPTIONAL_TABLES = ("emerging_signatures",)
+OPTIONAL_TABLES = (
+    "emerging_signatures",
+    "defect_daily_activity",
+    "defect_event_samples",
+    "defect_tickets",
+    "deployments",
+    # Ticket analytics (expectations/ticket_analytics.py).
+    "ticket_clusters",
+    "ticket_cluster_members",
+    "ticket_volume_trends",
+    "triage_suggestions",
+    "triage_evidence",
+)
 DETAIL_LIMIT = 200
 EXAMPLES = 5
 
@@ -135,7 +147,13 @@ def _checks(
     tables: Mapping[str, pd.DataFrame], facts: ValidationFacts
 ) -> list[tuple[str, pd.DataFrame, ExpectationSuite]]:
     """(name, frame, suite) for each table, and for the frames the cross-table checks build."""
-    from impact.expectations import defect_accounts, emerging_signatures, hotfix_priority
+    from impact.expectations import (
+        defect_accounts,
+        defect_details,
+        emerging_signatures,
+        hotfix_priority,
+        ticket_analytics,
+    )
 
     priority = tables[hotfix_priority.TABLE]
     evidence = tables[defect_accounts.TABLE]
@@ -158,6 +176,13 @@ def _checks(
         checks.append(
             (emerging_signatures.TABLE, signatures, emerging_signatures.build_suite(facts))
         )
+    ranked = priority["defect_id"].tolist()
+    for table, build in defect_details.SUITES.items():
+        if table in tables:
+            checks.append((table, tables[table], build(facts, ranked)))
+    for table, build_suite in ticket_analytics.SUITES.items():
+        if table in tables:
+            checks.append((table, tables[table], build_suite(facts)))
     return checks
 
 

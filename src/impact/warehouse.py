@@ -10,6 +10,9 @@ from typing import Any
 import duckdb
 
 Row = dict[str, Any]
+# DuckDB would cache up to 80% of the machine's memory; 3 GB keeps a run at 20M events under
+# 4 GB of RSS (bench/pipeline_bench.py). dbt's connection: dbt_project/profiles.yml.
+MEMORY_LIMIT = "3GB"
 
 
 def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -17,6 +20,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     con = duckdb.connect(str(path), read_only=read_only)
     # Timestamps without an offset are UTC, whatever the machine's zone.
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     return con
 
 

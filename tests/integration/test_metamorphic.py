@@ -192,7 +192,7 @@ def test_redelivering_every_file_changes_nothing(base, tmp_path, capsys):
     assert _differences(before, after) == []
     capsys.readouterr()
     assert main(["status", "--home", str(home), "--format", "json"]) == 0
-    ledger = json.loads(capsys.readouterr().out)
+    ledger = json.loads(capsys.readouterr().out)["files"]
     # Only the first delivery loaded rows; the same rows in new files were all duplicates.
     loaded = {e["path"].split("/landing/")[1]: e["rows_loaded"] for e in ledger if e["rows_loaded"]}
     assert loaded == {

@@ -1,1 +1,10 @@
-{{ events_matched_to(ref('int_known_defects'), ref('int_error_events_signed')) }}
+-- Known defects' matched events up to as_of. A view over the incremental
+-- int_loaded_error_events_matched_to_known_defects: it follows the as_of of the build that reads it.
+select
+    defect_id,
+    event_key,
+    account_id,
+    service,
+    occurred_at
+from {{ ref('int_loaded_error_events_matched_to_known_defects') }}
+where occurred_at <= {{ as_of() }}

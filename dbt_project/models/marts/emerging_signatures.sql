@@ -81,17 +81,13 @@ baseline_windows as (
 ),
 
 baseline as (
-    -- Windows with no events count as zeros: sums over the windows that have events suffice.
+    -- The shared spike rule (macros/spikes.sql): windows with no events count as zeros.
     select
         signature_id,
-        sum(window_events) / {{ baseline_days }} as baseline_mean,
-        sqrt(greatest(
-            (sum(window_events * window_events)
-                - sum(window_events) * sum(window_events) / {{ baseline_days }})
-            / {{ baseline_days - 1 }},
-            0
-        )) as baseline_stddev,
-        max(window_events) as baseline_max
+        {{ spike_baseline(
+            'sum(window_events)', 'sum(window_events * window_events)', 'max(window_events)',
+            baseline_days
+        ) }}
     from baseline_windows
     group by signature_id
 ),
@@ -103,13 +99,11 @@ spike_thresholds as (
         recent.recent_accounts,
         recent.recent_onset_at,
         coalesce(baseline.baseline_mean, 0) as baseline_mean,
-        greatest(
-            {{ var('emerging_spike_min_events') }},
-            {{ var('emerging_spike_min_ratio') }} * coalesce(baseline.baseline_mean, 0),
-            coalesce(baseline.baseline_mean, 0)
-                + {{ var('emerging_spike_sigmas') }} * coalesce(baseline.baseline_stddev, 0),
-            {{ var('emerging_spike_burst_ratio') }} * coalesce(baseline.baseline_max, 0)
-        ) as spike_threshold
+        {{ spike_threshold(
+            'baseline.baseline_mean', 'baseline.baseline_stddev', 'baseline.baseline_max',
+            var('emerging_spike_min_events'), var('emerging_spike_min_ratio'),
+            var('emerging_spike_sigmas'), var('emerging_spike_burst_ratio')
+        ) }} as spike_threshold
     from recent
     left join baseline on recent.signature_id = baseline.signature_id
 ),

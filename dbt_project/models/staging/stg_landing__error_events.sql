@@ -18,7 +18,10 @@ final as (
         endpoint,
         http_status,
         user_id,
-        trace_id
+        trace_id,
+        -- The load that delivered the row: raw tables are append-only and every loaded file
+        -- gets a higher one, so incremental models read only what they have not seen.
+        _load_seq
     from events
 )
 

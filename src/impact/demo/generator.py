@@ -37,6 +37,7 @@ _BUILD_STEPS = (
     "templates",
     "incidents",
     "events",
+    "paraphrases",
     "tickets",
     "exports",
 )
@@ -102,6 +103,25 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class TicketCluster:
+    """The problem a ticket is about (paraphrases.sql, ticket_labels.sql)."""
+
+    ticket_id: str
+    cluster: str  # paraphrase problem, incident, or faq-NN for an ordinary ticket's template
+    kind: str  # paraphrase, incident or faq
+
+
+@dataclass(frozen=True)
+class TriageLabel:
+    """The right triage of a paraphrased or incident ticket, and the evidence planted for it."""
+
+    ticket_id: str
+    triage_class: str  # product_defect, suspected_defect, configuration, user_error_or_question
+    defect_id: str | None  # the defect (REGRESSION for the unfiled one)
+    error_code: str | None  # the code of the events planted as evidence
+
+
+@dataclass(frozen=True)
 class GroundTruth:
     seed: int
     accounts: int
@@ -111,6 +131,8 @@ class GroundTruth:
     defects: tuple[DefectTruth, ...]
     files: tuple[FileTruth, ...]
     totals: Totals
+    ticket_clusters: tuple[TicketCluster, ...] = ()
+    triage: tuple[TriageLabel, ...] = ()
 
     @property
     def quarantine(self) -> dict[str, int]:
@@ -130,11 +152,14 @@ class GroundTruth:
     def from_json(cls, text: str) -> GroundTruth:
         data = json.loads(text)
         data.pop("quarantine", None)
+        nested = ("defects", "files", "totals", "ticket_clusters", "triage")
         return cls(
-            **{k: v for k, v in data.items() if k not in ("defects", "files", "totals")},
+            **{k: v for k, v in data.items() if k not in nested},
             defects=tuple(DefectTruth(**d) for d in data["defects"]),
             files=tuple(FileTruth(**f) for f in data["files"]),
             totals=Totals(**data["totals"]),
+            ticket_clusters=tuple(TicketCluster(**c) for c in data.get("ticket_clusters", [])),
+            triage=tuple(TriageLabel(**t) for t in data.get("triage", [])),
         )
 
 
@@ -160,6 +185,7 @@ def generate_demo(
         for step in _BUILD_STEPS:
             con.execute(_sql(step))
         files = tuple(_write(con, landing, export) for export in _exports())
+        labels = _rows(con, _sql("ticket_labels"))
         truth = GroundTruth(
             seed=seed,
             accounts=accounts,
@@ -169,6 +195,16 @@ def generate_demo(
             defects=tuple(DefectTruth(**row) for row in _rows(con, _sql("ground_truth"))),
             files=files,
             totals=Totals(**_rows(con, _sql("totals"))[0]),
+            ticket_clusters=tuple(
+                TicketCluster(row["ticket_id"], row["cluster"], row["kind"]) for row in labels
+            ),
+            triage=tuple(
+                TriageLabel(
+                    row["ticket_id"], row["triage_class"], row["defect_id"], row["error_code"]
+                )
+                for row in labels
+                if row["triage_class"] is not None
+            ),
         )
     (landing / GROUND_TRUTH_FILE).write_text(truth.to_json())
     return truth

@@ -8,7 +8,8 @@ Python.
 
 from __future__ import annotations
 
-from impact.errors import InputError
+from collections.abc import Mapping
+
 from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
 from impact.ingest.sources import Column, Kind, Source
 
@@ -18,30 +19,50 @@ _TRUE = "('true', 't', 'yes', 'y', '1')"
 _FALSE = "('false', 'f', 'no', 'n', '0')"
 
 
-def canonical_names(source: Source, raw: RawFile) -> dict[str, list[str]]:
-    """Canonical column -> the file's columns that spell it (any case, surrounding spaces)."""
+Aliases = Mapping[str, str]
+
+
+def normalized(column: str) -> str:
+    """A column name as matched: any case, surrounding spaces and a byte-order mark ignored."""
+    return column.strip().lstrip("\ufeff").lower()
+
+
+def canonical_names(
+    source: Source, raw: RawFile, aliases: Aliases | None = None
+) -> dict[str, list[str]]:
+    """Canonical column -> the file's columns that spell it.
+
+    `aliases` (canonical column -> a file column, from impact.toml) win over a column that
+    happens to carry the canonical name, which is then kept in `extra` like any other.
+    """
     matches: dict[str, list[str]] = {name: [] for name in source.column_names}
     for actual in raw.column_types:
-        key = actual.strip().lstrip("\ufeff").lower()
-        if key in matches:
-            matches[key].append(actual)
+        if normalized(actual) in matches:
+            matches[normalized(actual)].append(actual)
+    for name, alias in (aliases or {}).items():
+        spelled = [actual for actual in raw.column_types if normalized(actual) == normalized(alias)]
+        if spelled:
+            matches = {
+                key: [a for a in found if a not in spelled] for key, found in matches.items()
+            }
+            matches[name] = spelled
     return matches
 
 
-def check_required_columns(source: Source, raw: RawFile, where: str) -> None:
-    matches = canonical_names(source, raw)
-    missing = [name for name in source.required if not matches[name]]
-    if missing:
-        found = ", ".join(raw.column_types) or "none"
-        raise InputError(
-            f"{where}: {source.name} file lacks required column(s) {', '.join(missing)} "
-            f"(found: {found}); rename them, or pass --source if this is another source"
-        )
+def missing_required(source: Source, raw: RawFile, aliases: Aliases | None = None) -> list[str]:
+    matches = canonical_names(source, raw, aliases)
+    return [name for name in source.required if not matches[name]]
 
 
-def conform_sql(source: Source, raw: RawFile) -> str:
+def typed_value(kind: Kind, column: str, source_type: str) -> str:
+    """SQL for one column of the file parsed as `kind`, the way conform parses it."""
+    upper = source_type.upper()
+    return _typed(kind, _as_text(column, upper), quote_identifier(column), upper)
+
+
+def conform_sql(source: Source, raw: RawFile, aliases: Aliases | None = None) -> str:
     """SELECT of canonical columns, `extra`, `_row_key`, `_row_number`, `_reason`, `_original`."""
-    matches = canonical_names(source, raw)
+    matches = canonical_names(source, raw, aliases)
     matched = {actual for spellings in matches.values() for actual in spellings}
     parsed: list[str] = []
     reasons: list[str] = []

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import duckdb
 
+from impact.config import Exports
 from impact.errors import InputError
 from impact.ingest.loader import READERS, FileLoad, file_hash, load_file
 from impact.ingest.schema import ensure_schema
+from impact.ingest.shapes import shape_source
 from impact.ingest.sources import SOURCES
 
 
@@ -28,7 +30,8 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[P
 
     A copy of an already loaded file under another name is pending too: loading it records
     every row as a duplicate, so the ledger accounts for every delivered file. Names, not full
-    paths, so a home that was moved or copied is not read again.
+    paths, so a home that was moved or copied is not read again. A file's hash is remembered by
+    name, size and modification time (ingest.landed_hashes), so only new files are read.
     """
     seen = {
         (source, Path(path).name, digest)
@@ -36,33 +39,64 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[P
             "select source, path, file_hash from ingest.files"
         ).fetchall()
     }
-    found = [
-        (path, source)
-        for path, source in landed_files(landing)
-        if (source, path.name, file_hash(path)) not in seen
-    ]
+    known = {
+        (source, name, size, mtime_ns): digest
+        for source, name, size, mtime_ns, digest in con.execute(
+            "select source, name, size, mtime_ns, file_hash from ingest.landed_hashes"
+        ).fetchall()
+    }
+    found, hashed = [], []
+    for path, source in landed_files(landing):
+        stat = path.stat()
+        key = (source, path.name, stat.st_size, stat.st_mtime_ns)
+        digest = known.get(key)
+        if digest is None:
+            digest = file_hash(path)
+            hashed.append([*key, digest])
+        if (source, path.name, digest) not in seen:
+            found.append((path, source))
+    if hashed:
+        con.executemany("insert into ingest.landed_hashes values (?, ?, ?, ?, ?)", hashed)
     return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
 
 
 def ingest_pending(
-    con: duckdb.DuckDBPyConnection, landing: Path, quarantine: Path
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    quarantine: Path,
+    exports: Exports | None = None,
 ) -> list[FileLoad]:
     ensure_schema(con)
-    return ingest_files(con, pending_files(con, landing), quarantine)
+    return ingest_files(con, pending_files(con, landing), quarantine, exports)
 
 
 def ingest_files(
-    con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]], quarantine: Path
+    con: duckdb.DuckDBPyConnection,
+    files: list[tuple[Path, str]],
+    quarantine: Path,
+    exports: Exports | None = None,
+    shape: str | None = None,
 ) -> list[FileLoad]:
+    """Load each (path, source); `shape` forces how they are read (default: by content)."""
     ensure_schema(con)
-    return [load_file(con, path, SOURCES[source], quarantine) for path, source in files]
+    return [
+        load_file(con, path, SOURCES[source], quarantine, exports, shape) for path, source in files
+    ]
 
 
-def land(paths: list[Path], landing: Path, source: str | None) -> list[tuple[Path, str]]:
-    """Copy files (or the files in folders) into landing/<source>/, never overwriting."""
+def land(
+    paths: list[Path], landing: Path, source: str | None, shape: str | None = None
+) -> list[tuple[Path, str]]:
+    """Copy files (or the files in folders) into landing/<source>/, never overwriting.
+
+    The source is `source`, else the one a vendor `shape` reads, else the file's folder name.
+    """
+    implied = shape_source(shape)
+    if source and implied and source != implied:
+        raise InputError(f"--shape {shape} reads {implied}, not {source}: drop --source")
     landed = []
     for path in _expand(paths):
-        name = source or path.parent.name
+        name = source or implied or path.parent.name
         if name not in SOURCES:
             raise InputError(
                 f"{path}: cannot tell its source from folder '{path.parent.name}'; "

@@ -26,3 +26,13 @@ create table if not exists ingest.quarantine (
     reason varchar not null,
     row_content varchar
 );
+
+-- The sha256 of each landed file by name, size and modification time: finding the new files
+-- then reads only those, not every file ever delivered.
+create table if not exists ingest.landed_hashes (
+    source varchar not null,
+    name varchar not null,
+    size bigint not null,
+    mtime_ns bigint not null,
+    file_hash varchar not null
+);

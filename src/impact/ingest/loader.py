@@ -15,12 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from impact.config import Exports
 from impact.errors import InputError
-from impact.ingest.conform import check_required_columns, conform_sql
+from impact.ingest.conform import conform_sql
 from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
 from impact.ingest.read_csv import read_csv
-from impact.ingest.read_json import read_json_array, read_json_lines
+from impact.ingest.read_json import read_json, read_json_lines
 from impact.ingest.read_parquet import read_parquet
+from impact.ingest.shapes import CANONICAL, shape_file
 from impact.ingest.sources import Source
 
 Reader = Callable[[duckdb.DuckDBPyConnection, Path, str], RawFile]
@@ -29,7 +31,7 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".csv": ("csv", read_csv),
     ".jsonl": ("jsonl", read_json_lines),
     ".ndjson": ("jsonl", read_json_lines),
-    ".json": ("json", read_json_array),
+    ".json": ("json", read_json),
     ".parquet": ("parquet", read_parquet),
 }
 
@@ -58,11 +60,18 @@ def file_hash(path: Path) -> str:
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, path: Path, source: Source, quarantine: Path
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: Source,
+    quarantine: Path,
+    exports: Exports | None = None,
+    shape: str | None = None,
 ) -> FileLoad:
     """Load `path` as `source`; a file that cannot be read is recorded as rejected, not raised.
 
-    Quarantined rows are also written to `quarantine/<source>/<file>.<hash>.csv` for people.
+    `exports` says how vendor exports and mapped files become canonical columns; `shape`
+    forces a shape instead of detecting it. Quarantined rows are also written to
+    `quarantine/<source>/<file>.<hash>.csv` for people.
     """
     digest = file_hash(path)
     earlier = con.execute(
@@ -80,7 +89,7 @@ def load_file(
         )
     con.execute("begin transaction")
     try:
-        result = _load(con, path, source, digest)
+        result = _load(con, path, source, digest, exports or Exports(), shape)
     except (duckdb.Error, InputError) as exc:
         con.execute("rollback")
         message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
@@ -93,7 +102,14 @@ def load_file(
     return result
 
 
-def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: str) -> FileLoad:
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    source: Source,
+    digest: str,
+    exports: Exports,
+    shape: str | None,
+) -> FileLoad:
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise InputError(
@@ -102,21 +118,31 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: st
         )
     file_format, reader = READERS[suffix]
     (load_seq,) = _one(con, "select nextval('ingest.load_seq')")
-    raw = reader(con, path, f"_read_{load_seq}")
-    check_required_columns(source, raw, str(path))
-    con.execute(f"create temp table _incoming as {conform_sql(source, raw)}")
+    shaped = shape_file(source, reader(con, path, f"_read_{load_seq}"), path, exports, shape)
+    raw = shaped.raw
+    if shaped.name != CANONICAL:
+        # The ledger says which export a file was read as: "json:zendesk_api".
+        file_format = f"{file_format}:{shaped.name}"
+    con.execute(f"create temp table _incoming as {conform_sql(source, raw, shaped.aliases)}")
     if source.name == "defects":
         _reject_invalid_patterns(con)
+    # Outcomes only, by row id: copying every column of the file once more costs more than
+    # classifying it.
     con.execute(
         f"""
         create temp table _classified as
-        select *,
+        select rowid as _incoming_row,
             case
                 when _reason is not null then 'quarantined'
                 when row_number() over (
                     partition by _row_key, _reason is null order by _row_number) > 1
                     then 'duplicate'
-                when _row_key in (select _row_key from raw.{source.name}) then 'duplicate'
+                -- Probe the history with this file's keys: the hash table then holds the
+                -- file's keys, not every key ever loaded.
+                when _row_key in (
+                    select _row_key from raw.{source.name}
+                    where _row_key in (select _row_key from _incoming)
+                ) then 'duplicate'
                 else 'loaded'
             end as _outcome
         from _incoming
@@ -126,12 +152,12 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: st
     con.execute(
         f"insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq, "
         f"_row_number) select {columns}, extra, _row_key, ?, ?, _row_number "
-        f"from _classified where _outcome = 'loaded'",
+        f"from _incoming where {_outcome_is('loaded')}",
         [digest, load_seq],
     )
     con.execute(
         "insert into ingest.quarantine select ?, ?, ?, _row_number, _reason, _original::varchar "
-        "from _classified where _outcome = 'quarantined'",
+        f"from _incoming where {_outcome_is('quarantined')}",
         [load_seq, source.name, str(path)],
     )
     if raw.rejected:
@@ -161,6 +187,14 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path, source: Source, digest: st
         duplicate,
     )
     return _record(con, result, load_seq, file_format)
+
+
+def _outcome_is(outcome: str) -> str:
+    """Filter of `_incoming` rows classified as `outcome`."""
+    return (
+        "rowid in (select _incoming_row from _classified "
+        f"where _outcome = {quote_literal(outcome)})"
+    )
 
 
 def _reject_invalid_patterns(con: duckdb.DuckDBPyConnection) -> None:

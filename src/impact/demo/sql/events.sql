@@ -42,7 +42,7 @@ incident_rows as (
 keyed as (
     select
         *,
-        -(template_id * 10000000000000 + account_no * 1000000 + k) as event_key
+        -(template_id * 10000000000000 + account_no::bigint * 1000000 + k) as event_key
     from incident_rows
 ),
 

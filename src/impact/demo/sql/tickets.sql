@@ -414,13 +414,24 @@ unioned as (
         ticket_key, plant, account_no, created_at, subject, description, tags, classification,
         status, priority, escalated, linked_defect_id, update_kind, created_text
     from bad
+    union all
+    select
+        ticket_key, 'PARAPHRASE', account_no, created_at, subject, description, tags,
+        classification, status, priority, escalated, null, 'none', null
+    from demo_paraphrases
 ),
 
 timed as (
     select
         *,
-        format('tkt_{:06d}', 100000 + row_number() over (order by created_at, ticket_key))
-        as ticket_id,
+        -- paraphrased tickets (paraphrases.sql) are numbered apart: the others keep their ids
+        format(
+            'tkt_{:06d}',
+            case when plant = 'PARAPHRASE' then 200000 else 100000 end
+            + row_number() over (
+                partition by coalesce(plant = 'PARAPHRASE', false) order by created_at, ticket_key
+            )
+        ) as ticket_id,
         case
             when rnd(ticket_key, 'offset') < 0.12 then 2 else 0
         end as offset_hours,
@@ -450,6 +461,7 @@ versions as (
 
 select
     ticket_id,
+    ticket_key,
     account_no,
     case when account_no is not null then account_id_of(account_no) end as account_id,
     created_at,

@@ -1,0 +1,38 @@
+{#-
+    Every loaded event that belongs to a known defect, whatever its time. Incremental: a daily
+    run matches only the events signed since the last build, unless the matching rules changed
+    (their fingerprint differs), when every event is matched again and the rows of the old
+    rules are deleted in the same transaction. int_error_events_matched_to_known_defects keeps
+    the matches up to as_of.
+-#}
+{{ config(
+    post_hook="delete from {{ this }} where rules_fingerprint <> "
+        ~ "{{ matching_rules_fingerprint(ref('int_known_defects')) }}"
+) }}
+{%- set fingerprint = matching_rules_fingerprint(ref('int_known_defects')) -%}
+with
+
+new_events as (
+    select * from {{ ref('int_loaded_error_events_signed') }}
+    {%- if is_incremental() %}
+    where _load_seq > (
+        select coalesce(max(matched_through_load_seq), -1) from {{ this }}
+        where rules_fingerprint = {{ fingerprint }}
+    )
+    {%- endif %}
+),
+
+matched as (
+    {{ events_matched_to(ref('int_known_defects'), 'new_events', up_to_as_of=false) }}
+),
+
+final as (
+    select
+        matched.*,
+        -- Every event loaded up to here has been matched under these rules.
+        (select max(_load_seq) from new_events) as matched_through_load_seq,
+        {{ fingerprint }} as rules_fingerprint
+    from matched
+)
+
+select * from final

@@ -1,0 +1,43 @@
+{#-
+    Every loaded event with its template (variable parts masked) and signature, whatever its
+    time. Incremental on the load sequence: a daily run masks only the events loaded since the
+    last build. No as_of here, so another as_of never needs a rebuild; int_error_events_signed
+    keeps the events up to as_of. A template depends only on its message, so each distinct
+    message is masked once.
+-#}
+with
+
+events as (
+    select * from {{ ref('stg_landing__error_events') }}
+    {%- if is_incremental() %}
+    where _load_seq > (select coalesce(max(_load_seq), -1) from {{ this }})
+    {%- endif %}
+),
+
+messages as (
+    select distinct message from events
+),
+
+templates as (
+    select
+        message,
+        {{ mask_message('message') }} as template
+    from messages
+),
+
+templated as (
+    select
+        events.*,
+        templates.template
+    from events
+    left join templates on events.message = templates.message
+),
+
+final as (
+    select
+        templated.*,
+        {{ signature_id('service', 'error_code', 'template') }} as signature_id
+    from templated
+)
+
+select * from final

@@ -1,0 +1,4 @@
+{{ defect_event_samples(
+    ref('int_error_events_matched_to_defects'),
+    ref('stg_landing__error_events')
+) }}

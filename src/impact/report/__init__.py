@@ -1,0 +1,1 @@
+"""What analysts and leads read: the bug report's files, the HTML report, and their charts."""
