@@ -128,6 +128,7 @@ def triage_evidence(published: Path, ticket_ids: Sequence[str]) -> list[Row]:
 
 # What the HTML report shows, per defect: the most valuable accounts, the busiest signatures,
 # the latest tickets (the bug report of one defect lists them all).
+REPORT_CLUSTERS = 20
 REPORT_QUERIES = {
     "priority": f"select {TOP_COLUMNS}, category from hotfix_priority order by priority_rank",
     "accounts": """
@@ -169,6 +170,11 @@ REPORT_QUERIES = {
     """,
     "deployments": "select * from deployments order by deployed_at, deploy_id",
     "emerging": "select * from emerging_signatures order by first_seen_at desc, signature_id",
+    "clusters": f"""
+        select * from ticket_clusters
+        order by ticket_count desc, affected_arr_usd desc, cluster_id
+        limit {REPORT_CLUSTERS}
+    """,
     "runs": "select * from ops_runs order by started_at desc",
     "validations": "select * from ops_run_validations order by table_name, expectation",
     "files": "select * from ingest_files order by load_seq",

@@ -81,6 +81,7 @@ def render_html(
         defects=defects,
         fix_first=[d for d in defects if d["row"]["affected_accounts"]][:FIX_FIRST],
         emerging=[{**r, "template": mask(r["template"])} for r in rows["emerging"]],
+        clusters=[{**r, "sample_tickets": mask(r["sample_tickets"])} for r in rows["clusters"]],
         quality=_quality(rows, snapshot_name),
         levels=settings.levels,
         show_pii=show_pii,
