@@ -22,3 +22,11 @@ lint: $(INSTALLED)
 
 test: lint
 	$(BIN)/pytest
+
+# The performance benchmark (README "Performance"): `make bench SCALES=1M,5M` picks scales;
+# generated data is cached under BENCH_WORK.
+SCALES ?= 1M,5M,20M
+BENCH_WORK ?= /tmp/impact-bench
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/pipeline_bench.py --scales $(SCALES) --work $(BENCH_WORK)

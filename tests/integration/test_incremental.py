@@ -1,0 +1,174 @@
+"""Incremental daily runs publish exactly what a full rebuild publishes.
+
+A home that loaded 30 days and then gets day 31 must end where a home that loads all 31 days at
+once ends (the session's demo home). Changed defect definitions or changed model code make the
+incremental models start over; an unchanged day does not.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from impact import pipeline
+from impact.config import Settings, load_settings
+from impact.demo.generator import DEMO_AS_OF
+from impact.publish import PUBLISHED_TABLES, current_snapshot
+from impact.warehouse import session
+
+LAST_DAY = "events_2026-10-31.parquet"
+# Ticket clusters rank equally central tickets in no fixed order, so even two full builds of the
+# same data can differ there.
+COMPARED = tuple(
+    t for t in PUBLISHED_TABLES if t not in ("ticket_clusters", "ticket_cluster_members")
+)
+SIGNED = "intermediate.int_loaded_error_events_signed"
+MATCHED = "intermediate.int_loaded_error_events_matched_to_known_defects"
+
+
+@pytest.fixture(scope="module")
+def thirty_days(tmp_path_factory: pytest.TempPathFactory, demo_home: Settings) -> Settings:
+    """The demo month without its last day, loaded and published."""
+    settings = load_settings(tmp_path_factory.mktemp("incremental") / "home")
+    shutil.copytree(demo_home.landing, settings.landing, ignore=shutil.ignore_patterns(LAST_DAY))
+    pipeline.run(settings, as_of=DEMO_AS_OF)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def thirty_one_days(thirty_days: Settings, demo_home: Settings) -> Settings:
+    """The home above after day 31 landed and the next daily run (incremental) published."""
+    _plant_sentinels(thirty_days)
+    shutil.copy2(
+        demo_home.landing / "error_events" / LAST_DAY,
+        thirty_days.landing / "error_events" / LAST_DAY,
+    )
+    pipeline.run(thirty_days, as_of=DEMO_AS_OF)
+    return thirty_days
+
+
+def test_a_new_day_publishes_what_a_full_rebuild_publishes(thirty_one_days, demo_home):
+    assert _differences(thirty_one_days, demo_home) == {}
+
+
+def test_a_new_day_signs_and_matches_only_the_new_events(thirty_one_days, demo_home):
+    # Rows planted before the run are still there: it appended and rebuilt nothing.
+    assert _sentinels(thirty_one_days) == {SIGNED: 1, MATCHED: 1}
+    with session(thirty_one_days.warehouse, read_only=True) as con:
+        (signed,) = con.execute(f"select count(*) - 1 from {SIGNED}").fetchone() or (0,)
+    with session(demo_home.warehouse, read_only=True) as con:
+        (events,) = con.execute("select count(*) from raw.error_events").fetchone() or (0,)
+    assert signed == events
+
+
+def test_changed_defect_definitions_match_every_event_again(thirty_one_days, tmp_path):
+    changed = tmp_path / "defects_v2.json"
+    definitions = json.loads(_first(thirty_one_days.landing / "defects").read_text())
+    # BUG-497 had no matching events; now it claims BUG-488's error code.
+    codes = {d["defect_id"]: d["error_codes"] for d in definitions}
+    for definition in definitions:
+        if definition["defect_id"] == "BUG-497":
+            definition["error_codes"] = codes["BUG-488"]
+            definition["service"] = None
+    changed.write_text(json.dumps(definitions))
+    pipeline.ingest(thirty_one_days, [changed], "defects")
+    pipeline.run(thirty_one_days, as_of=DEMO_AS_OF)
+
+    assert _sentinels(thirty_one_days)[MATCHED] == 0
+    fresh = load_settings(tmp_path / "fresh")
+    shutil.copytree(thirty_one_days.landing, fresh.landing)
+    pipeline.run(fresh, as_of=DEMO_AS_OF)
+    assert _differences(thirty_one_days, fresh) == {}
+    [row] = _published(thirty_one_days, "hotfix_priority", "defect_id = 'BUG-497'")
+    assert row["event_count"] > 0
+
+
+def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
+    _plant_sentinels(thirty_one_days)
+    pipeline.run(thirty_one_days, as_of=DEMO_AS_OF)
+    assert _sentinels(thirty_one_days) == {SIGNED: 1, MATCHED: 1}
+
+    # As if the last published run had been built by other model code.
+    with session(thirty_one_days.warehouse) as con:
+        con.execute("update ops.runs set dbt_project_hash = 'other code'")
+    pipeline.run(thirty_one_days, as_of=DEMO_AS_OF)
+    assert _sentinels(thirty_one_days) == {SIGNED: 0, MATCHED: 0}
+
+
+def _plant_sentinels(settings: Settings) -> None:
+    """A row in each incremental table that only a rebuild removes: loaded before everything,
+    occurring after as_of, so no published number sees it."""
+    with session(settings.warehouse) as con:
+        for table in (SIGNED, MATCHED):
+            con.execute(f"delete from {table} where event_key = 'sentinel'")
+        con.execute(
+            f"insert into {SIGNED} (event_key, occurred_at, account_id, service, message, "
+            "_load_seq, template, signature_id) values ('sentinel', timestamp '2099-01-01', "
+            "'acc_sentinel', 'sentinel', 'sentinel', 0, 'sentinel', 'sig_sentinel')"
+        )
+        con.execute(
+            f"insert into {MATCHED} select 'sentinel', 'sentinel', 'acc_sentinel', 'sentinel', "
+            "timestamp '2099-01-01', 0, any_value(rules_fingerprint) from " + MATCHED
+        )
+
+
+def _sentinels(settings: Settings) -> dict[str, int]:
+    counts = {}
+    with session(settings.warehouse, read_only=True) as con:
+        for table in (SIGNED, MATCHED):
+            row = con.execute(f"select count(*) from {table} where event_key = 'sentinel'")
+            counts[table] = int((row.fetchone() or (0,))[0])
+    return counts
+
+
+def _differences(home: Settings, reference: Settings) -> dict[str, int]:
+    """Published tables whose rows differ between two homes (run ids aside)."""
+    differences = {}
+    ours, theirs = _snapshot(home), _snapshot(reference)
+    with duckdb.connect() as con:
+        for table in COMPARED:
+            mine, other = ours / f"{table}.parquet", theirs / f"{table}.parquet"
+            assert mine.exists() == other.exists(), table
+            if not mine.exists():
+                continue
+            columns = [
+                row[0]
+                for row in con.execute(
+                    "describe select * from read_parquet(?)", [str(mine)]
+                ).fetchall()
+                if row[0] != "run_id"
+            ]
+            kept = ", ".join(f'"{c}"' for c in columns)
+            (count,) = con.execute(
+                f"select count(*) from ((select {kept} from read_parquet($1) except all "
+                f"select {kept} from read_parquet($2)) union all (select {kept} from "
+                f"read_parquet($2) except all select {kept} from read_parquet($1)))",
+                [str(mine), str(other)],
+            ).fetchone() or (0,)
+            if count:
+                differences[table] = int(count)
+    return differences
+
+
+def _published(settings: Settings, table: str, where: str) -> list[dict[str, object]]:
+    with duckdb.connect() as con:
+        cursor = con.execute(
+            f"select * from read_parquet(?) where {where}",
+            [str(_snapshot(settings) / f"{table}.parquet")],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _snapshot(settings: Settings) -> Path:
+    snapshot = current_snapshot(settings.published)
+    assert snapshot is not None
+    return snapshot
+
+
+def _first(folder: Path) -> Path:
+    return sorted(folder.iterdir())[0]
