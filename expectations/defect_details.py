@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import great_expectations as gx
-from great_expectations.expectations.expectation import Expectation
 
 from impact.expectations.facts import ValidationFacts
 from impact.expectations.rules import (
@@ -17,6 +16,7 @@ from impact.expectations.rules import (
     ExpectPartWithinWhole,
     ExpectSeenByAsOf,
     ExpectSeenInOrder,
+    key_expectations,
 )
 
 DAILY_TABLE = "defect_daily_activity"
@@ -31,19 +31,6 @@ class ExpectRankedDefect(gx.expectations.ExpectColumnValuesToBeInSet):
     description: str = "Every detail row belongs to a defect that hotfix_priority ranks."
 
 
-def _key(columns: Sequence[str], what: str) -> list[Expectation]:
-    e = gx.expectations
-    unique: Expectation = (
-        e.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=what)
-        if len(columns) > 1
-        else e.ExpectColumnValuesToBeUnique(column=columns[0], description=what)
-    )
-    return [
-        *(e.ExpectColumnValuesToNotBeNull(column=c, description=f"{c} is set.") for c in columns),
-        unique,
-    ]
-
-
 def build_daily_suite(facts: ValidationFacts, defect_ids: Sequence[str]) -> gx.ExpectationSuite:
     counts = ("event_count", "ticket_count", "escalated_ticket_count", "affected_accounts")
     return gx.ExpectationSuite(
@@ -52,7 +39,7 @@ def build_daily_suite(facts: ValidationFacts, defect_ids: Sequence[str]) -> gx.E
             ExpectContractColumns(
                 column_set=["defect_id", "activity_date", *counts], exact_match=False
             ),
-            *_key(("defect_id", "activity_date"), "One row per defect and day."),
+            *key_expectations(("defect_id", "activity_date"), "One row per defect and day."),
             ExpectRankedDefect(column="defect_id", value_set=list(defect_ids)),
             *(ExpectCountNotNegative(column=c, min_value=0) for c in counts),
             ExpectPartWithinWhole(
@@ -108,7 +95,7 @@ def build_tickets_suite(facts: ValidationFacts, defect_ids: Sequence[str]) -> gx
         name=TICKETS_TABLE,
         expectations=[
             ExpectContractColumns(column_set=list(columns), exact_match=False),
-            *_key(("defect_id", "ticket_id"), "One row per defect and ticket."),
+            *key_expectations(("defect_id", "ticket_id"), "One row per defect and ticket."),
             ExpectRankedDefect(column="defect_id", value_set=list(defect_ids)),
             ExpectSeenByAsOf(column="created_at", max_value=facts.as_of),
         ],
@@ -123,7 +110,7 @@ def build_deployments_suite(
         name=DEPLOYMENTS_TABLE,
         expectations=[
             ExpectContractColumns(column_set=list(columns), exact_match=False),
-            *_key(("deploy_id",), "One row per deploy."),
+            *key_expectations(("deploy_id",), "One row per deploy."),
             ExpectSeenByAsOf(column="deployed_at", max_value=facts.as_of),
         ],
     )

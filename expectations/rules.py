@@ -9,13 +9,14 @@ Whether a rule blocks publishing is GX's own `severity`: critical blocks, warnin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 import great_expectations as gx
 import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
-from great_expectations.expectations.expectation import ColumnPairMapExpectation
+from great_expectations.expectations.expectation import ColumnPairMapExpectation, Expectation
 from great_expectations.expectations.metadata_types import FailureSeverity
 from great_expectations.expectations.metrics.map_metric_provider import (
     ColumnPairMapMetricProvider,
@@ -126,3 +127,17 @@ class ExpectEvidenceMatchesSummary(gx.expectations.ExpectColumnPairValuesToBeEqu
 
 class ExpectRawRowsMatchLedger(gx.expectations.ExpectColumnPairValuesToBeEqual):
     description: str = "Each raw table holds exactly the rows the load ledger says were loaded."
+
+
+def key_expectations(columns: Sequence[str], what: str) -> list[Expectation]:
+    """A table key: every key column set, and the combination unique."""
+    e = gx.expectations
+    unique: Expectation = (
+        e.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=what)
+        if len(columns) > 1
+        else e.ExpectColumnValuesToBeUnique(column=columns[0], description=what)
+    )
+    return [
+        *(e.ExpectColumnValuesToNotBeNull(column=c, description=f"{c} is set.") for c in columns),
+        unique,
+    ]

@@ -4,10 +4,9 @@ similarity and suggestions follow their evidence are dbt tests (dbt_project/test
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import great_expectations as gx
-from great_expectations.expectations.expectation import Expectation
 
 from impact.expectations.facts import ValidationFacts
 from impact.expectations.rules import (
@@ -16,6 +15,7 @@ from impact.expectations.rules import (
     ExpectCountNotNegative,
     ExpectSeenByAsOf,
     ExpectSeenInOrder,
+    key_expectations,
 )
 
 CLUSTERS_TABLE = "ticket_clusters"
@@ -45,26 +45,13 @@ class ExpectClusterOfSeveralTickets(gx.expectations.ExpectColumnValuesToBeBetwee
     description: str = "A reported cluster holds at least two tickets."
 
 
-def _key(columns: Sequence[str], what: str) -> list[Expectation]:
-    e = gx.expectations
-    unique: Expectation = (
-        e.ExpectCompoundColumnsToBeUnique(column_list=list(columns), description=what)
-        if len(columns) > 1
-        else e.ExpectColumnValuesToBeUnique(column=columns[0], description=what)
-    )
-    return [
-        *(e.ExpectColumnValuesToNotBeNull(column=c, description=f"{c} is set.") for c in columns),
-        unique,
-    ]
-
-
 def build_clusters_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
     e = gx.expectations
     return gx.ExpectationSuite(
         name=CLUSTERS_TABLE,
         expectations=[
             ExpectContractColumns(column_set=list(CLUSTER_COLUMNS), exact_match=False),
-            *_key(("cluster_id",), "One row per cluster."),
+            *key_expectations(("cluster_id",), "One row per cluster."),
             ExpectClusterOfSeveralTickets(column="ticket_count", min_value=2),
             ExpectCountNotNegative(column="affected_arr_usd", min_value=0),
             ExpectAccountsWithinKnown(
@@ -84,7 +71,7 @@ def build_clusters_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
 def build_members_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=MEMBERS_TABLE,
-        expectations=_key(("ticket_id",), "A ticket belongs to at most one cluster."),
+        expectations=key_expectations(("ticket_id",), "A ticket belongs to at most one cluster."),
     )
 
 
@@ -92,7 +79,7 @@ def build_trends_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=TRENDS_TABLE,
         expectations=[
-            *_key(
+            *key_expectations(
                 ("dimension", "dimension_value", "window_start"),
                 "One row per series and window.",
             ),
@@ -106,7 +93,7 @@ def build_suggestions_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=SUGGESTIONS_TABLE,
         expectations=[
-            *_key(("ticket_id",), "One suggestion per ticket."),
+            *key_expectations(("ticket_id",), "One suggestion per ticket."),
             e.ExpectColumnValuesToBeInSet(
                 column="triage_class",
                 value_set=list(TRIAGE_CLASSES),
@@ -125,7 +112,9 @@ def build_suggestions_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
 def build_evidence_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
     return gx.ExpectationSuite(
         name=EVIDENCE_TABLE,
-        expectations=_key(("ticket_id", "evidence_rank"), "Evidence is ranked once per ticket."),
+        expectations=key_expectations(
+            ("ticket_id", "evidence_rank"), "Evidence is ranked once per ticket."
+        ),
     )
 
 

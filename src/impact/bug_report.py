@@ -31,6 +31,7 @@ from impact.render import markdown_table
 from impact.report import charts
 from impact.report.evidence import Evidence, collect
 from impact.report.pii import masker
+from impact.report.wording import COMPONENT_MEANINGS
 from impact.warehouse import Row
 
 TOP_ACCOUNTS = 10
@@ -261,16 +262,6 @@ def evidence_sql(evidence: Evidence) -> str:
 
 # Wording -------------------------------------------------------------------------------------
 
-_MEANINGS: dict[str, Callable[[Any], str]] = {
-    "reach": lambda v: f"{_pct(v)} of active accounts are affected",
-    "revenue": lambda v: f"{_pct(v)} of active ARR is on affected accounts",
-    "tier": lambda v: f"{_count(v)} enterprise or strategic accounts (each flag counts)",
-    "intensity": lambda v: f"{_pct(v)} of active accounts hit it 2 or more times",
-    "voice": lambda v: f"{_count(v)} tickets plus escalations",
-    "trend": lambda v: f"the trend is {v} (urgency)",
-    "category": lambda v: f"the category is {v} (urgency)",
-}
-
 
 def _facts(evidence: Evidence) -> dict[str, Any]:
     severity = evidence.one("severity")
@@ -281,7 +272,7 @@ def _facts(evidence: Evidence) -> dict[str, Any]:
             "value": part.get("value"),
             "score": part.get("score"),
             "weight": part.get("weight"),
-            "meaning": _MEANINGS.get(name, str)(part.get("value")),
+            "meaning": COMPONENT_MEANINGS.get(name, str)(part.get("value")),
         }
         for name, part in parts.items()
     ]
@@ -543,14 +534,6 @@ def _moved(evidence: Evidence, staging: Path, folder: Path) -> Evidence:
 
 def usd(value: object) -> str:
     return f"${Decimal(str(value or 0)):,.0f}"
-
-
-def _pct(value: Any) -> str:
-    return f"{float(value or 0) * 100:.1f}%"
-
-
-def _count(value: Any) -> str:
-    return f"{float(value or 0):g}"
 
 
 def _when(value: Any) -> str:

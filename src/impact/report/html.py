@@ -23,6 +23,7 @@ from impact import __version__, queries
 from impact.config import Settings
 from impact.report import charts
 from impact.report.pii import masker
+from impact.report.wording import COMPONENT_MEANINGS
 from impact.warehouse import Row
 
 REPORT_NAME = "impact_report.html"
@@ -161,23 +162,12 @@ def _why(row: Row, suspect: Row | None) -> str:
     return sentence + "."
 
 
-_MEANINGS: dict[str, Callable[[Any], str]] = {
-    "reach": lambda v: f"{float(v or 0) * 100:.1f}% of active accounts affected",
-    "revenue": lambda v: f"{float(v or 0) * 100:.1f}% of active ARR affected",
-    "tier": lambda v: f"{float(v or 0):g} enterprise / strategic accounts",
-    "intensity": lambda v: f"{float(v or 0) * 100:.1f}% of active accounts hit 2+ times",
-    "voice": lambda v: f"{float(v or 0):g} tickets + escalations",
-    "trend": lambda v: f"trend {v}",
-    "category": lambda v: f"category {v}",
-}
-
-
 def _components(row: Row) -> list[dict[str, Any]]:
     parts = json.loads(row["score_components"] or "{}")
     return [
         {
             "name": name,
-            "meaning": _MEANINGS.get(name, str)(part.get("value")),
+            "meaning": COMPONENT_MEANINGS.get(name, str)(part.get("value")),
             "score": part.get("score"),
             "weight": part.get("weight"),
         }
