@@ -4,6 +4,8 @@
     Features are the terms and their character trigrams (typos keep most of their trigrams).
     A feature in one ticket only cannot link two tickets, and one in more than
     tickets_cluster_max_term_share of them links everything: both are left out.
+    A vector depends only on the ticket's terms, so tickets with the same terms (a pasted
+    error, a form, an integration's template) share a text_id and are compared once.
 -#}
 {%- set since = dbt.dateadd('day', -var('tickets_cluster_days'), as_of()) -%}
 with
@@ -15,7 +17,7 @@ explained as (
 ),
 
 scoped as (
-    select ticket_id, terms
+    select ticket_id, terms, md5(cast(terms as {{ dbt.type_string() }})) as text_id
     from {{ ref('int_tickets_masked') }}
     where (is_open or created_at > {{ since }})
         and ticket_id not in (select ticket_id from explained)
@@ -67,10 +69,14 @@ weighted as (
 
 final as (
     select
-        ticket_id,
-        feature,
-        weight / sqrt(sum(weight * weight) over (partition by ticket_id)) as weight
+        weighted.ticket_id,
+        scoped.text_id,
+        weighted.feature,
+        weighted.weight / sqrt(sum(weighted.weight * weighted.weight) over (
+            partition by weighted.ticket_id
+        )) as weight
     from weighted
+    inner join scoped on weighted.ticket_id = scoped.ticket_id
 )
 
 select * from final
