@@ -19,7 +19,7 @@ from impact.ingest.schema import ensure_schema
 from impact.locking import writer_lock
 from impact.publish import publish_snapshot, snapshot_dir
 from impact.status import ledger
-from impact.validate import ValidationReport
+from impact.validate import ValidationReport, import_gx_in_background
 from impact.warehouse import Row, session
 
 
@@ -81,6 +81,7 @@ def build_step(settings: Settings, run: Run) -> Run:
     with session(settings.warehouse) as con:
         code_changed = runs.model_code_changed(con, run.run_id)
     mode = ("--full-refresh",) if code_changed else ("--exclude-resource-type", "unit_test")
+    import_gx_in_background()  # the validate step needs it next
     try:
         nodes = transform.invoke(settings, "build", "--exclude", "tag:assessment", *mode)
     except transform.TransformError as exc:
