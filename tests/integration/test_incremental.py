@@ -106,9 +106,9 @@ def _plant_sentinels(settings: Settings) -> None:
         for table in (SIGNED, MATCHED):
             con.execute(f"delete from {table} where event_key = 'sentinel'")
         con.execute(
-            f"insert into {SIGNED} (event_key, occurred_at, account_id, service, message, "
-            "_load_seq, template, signature_id) values ('sentinel', timestamp '2099-01-01', "
-            "'acc_sentinel', 'sentinel', 'sentinel', 0, 'sentinel', 'sig_sentinel')"
+            f"insert into {SIGNED} (event_key, occurred_at, account_id, service, _load_seq, "
+            "template, signature_id) values ('sentinel', timestamp '2099-01-01', "
+            "'acc_sentinel', 'sentinel', 0, 'sentinel', 'sig_sentinel')"
         )
         con.execute(
             f"insert into {MATCHED} select 'sentinel', 'sentinel', 'acc_sentinel', 'sentinel', "

@@ -1,6 +1,6 @@
 {#-
     Every loaded event that belongs to a known defect, whatever its time. Incremental: a daily
-    run matches only the events signed since the last build, unless the matching rules changed
+    run matches only the events loaded since the last build, unless the matching rules changed
     (their fingerprint differs), when every event is matched again and the rows of the old
     rules are deleted in the same transaction. int_error_events_matched_to_known_defects keeps
     the matches up to as_of.
@@ -13,7 +13,7 @@
 with
 
 new_events as (
-    select * from {{ ref('int_loaded_error_events_signed') }}
+    select * from {{ ref('stg_landing__error_events') }}
     {%- if is_incremental() %}
     where _load_seq > (
         select coalesce(max(matched_through_load_seq), -1) from {{ this }}
