@@ -61,14 +61,14 @@ def typed_value(kind: Kind, column: str, source_type: str) -> str:
 
 
 def conform_sql(source: Source, raw: RawFile, aliases: Aliases | None = None) -> str:
-    """SELECT of canonical columns, `extra`, `_row_key`, `_row_number`, `_reason`, `_original`."""
+    """SELECT of canonical columns, `extra`, `_row_key`, `_row_number` and `_reason`."""
     matches = canonical_names(source, raw, aliases)
     matched = {actual for spellings in matches.values() for actual in spellings}
     parsed: list[str] = []
     reasons: list[str] = []
     for column in source.columns:
-        text, value = _parse(column, matches[column.name], raw.column_types)
-        parsed += [f"{text} as {_t(column)}", f"{value} as {quote_identifier(column.name)}"]
+        given, value = _parse(column, matches[column.name], raw.column_types)
+        parsed += [f"{given} as {_given(column)}", f"{value} as {quote_identifier(column.name)}"]
         reasons += _checks(column)
     extras = [c for c in raw.column_types if c not in matched]
     return f"""
@@ -78,18 +78,25 @@ def conform_sql(source: Source, raw: RawFile, aliases: Aliases | None = None) ->
                 {", ".join(_stored(column) for column in source.columns)},
                 _extra as extra,
                 _row_number,
-                nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason,
-                _original
+                nullif(concat_ws('; ', {", ".join(reasons)}), '') as _reason
             from (
                 select
                     {", ".join(parsed)},
                     {_json_object(extras)} as _extra,
-                    {_json_object(list(raw.column_types))} as _original,
                     _row_number
                 from ({raw.select_sql})
             )
         )
     """
+
+
+def original_row(raw: RawFile, relation: str) -> str:
+    """The file's row as read, as JSON text (what a quarantined row keeps), from `relation`.
+
+    Not part of `conform_sql`: only quarantined rows need it, and building it for every row
+    costs more than reading the few quarantined ones again.
+    """
+    return f"{_json_object(list(raw.column_types), f'{relation}.')}::varchar"
 
 
 def _stored(column: Column) -> str:
@@ -100,19 +107,24 @@ def _stored(column: Column) -> str:
     return name
 
 
-def _t(column: Column) -> str:
-    return quote_identifier(f"_text_{column.name}")
+def _given(column: Column) -> str:
+    return quote_identifier(f"_given_{column.name}")
 
 
 def _parse(column: Column, spellings: list[str], types: dict[str, str]) -> tuple[str, str]:
-    """(the value as trimmed text, the typed value) for one canonical column."""
+    """(the value as given, the typed value) for one canonical column.
+
+    The value as given is what the typed value is parsed from: the file's own value when it
+    has a fitting type (a timestamp column for a timestamp), else the trimmed text.
+    """
     if not spellings:
         return "null::varchar", f"null::{column.kind.sql_type}"
     texts = [_as_text(s, types[s]) for s in spellings]
     text = texts[0] if len(texts) == 1 else f"coalesce({', '.join(texts)})"
     source_type = types[spellings[0]].upper()
     native = quote_identifier(spellings[0]) if len(spellings) == 1 else text
-    return text, _typed(column.kind, text, native, source_type)
+    given = native if _parses_native(column.kind, source_type) else text
+    return given, _typed(column.kind, text, native, source_type)
 
 
 def _as_text(name: str, source_type: str) -> str:
@@ -121,24 +133,35 @@ def _as_text(name: str, source_type: str) -> str:
     return f"nullif(trim({raw_text}), '')"
 
 
+def _parses_native(kind: Kind, source_type: str) -> bool:
+    """Whether a `kind` value is parsed from a column of `source_type` itself, not its text."""
+    if kind is Kind.TIMESTAMP:
+        return source_type.startswith(_TEMPORAL)
+    if kind in (Kind.DECIMAL, Kind.INTEGER):
+        return source_type.startswith(_NUMERIC)
+    if kind is Kind.BOOLEAN:
+        return source_type == "BOOLEAN"
+    return kind is Kind.LIST and source_type.endswith("[]")
+
+
 def _typed(kind: Kind, text: str, native: str, source_type: str) -> str:
     if kind is Kind.TEXT:
         return text
+    from_native = _parses_native(kind, source_type)
+    operand = native if from_native else text
     if kind is Kind.TIMESTAMP:
         # Cast through TIMESTAMPTZ so an explicit offset is honoured; no offset means UTC.
-        operand = native if source_type.startswith(_TEMPORAL) else text
         return f"try_cast(try_cast({operand} as timestamptz) as timestamp)"
     if kind in (Kind.DECIMAL, Kind.INTEGER):
-        operand = native if source_type.startswith(_NUMERIC) else text
         return f"try_cast({operand} as {kind.sql_type})"
     if kind is Kind.BOOLEAN:
-        if source_type == "BOOLEAN":
+        if from_native:
             return native
         return (
             f"case when lower({text}) in {_TRUE} then true "
             f"when lower({text}) in {_FALSE} then false end"
         )
-    if source_type.endswith("[]"):
+    if from_native:
         return f"try_cast({native} as varchar[])"
     # A JSON array as text, else whitespace-separated words (how Zendesk exports tags).
     return (
@@ -148,14 +171,17 @@ def _typed(kind: Kind, text: str, native: str, source_type: str) -> str:
 
 
 def _checks(column: Column) -> list[str]:
-    value, text, name = quote_identifier(column.name), _t(column), column.name
+    value, given, name = quote_identifier(column.name), _given(column), column.name
     checks = []
     if column.required:
-        checks.append(f"case when {text} is null then 'missing {name}' end")
+        checks.append(f"case when {given} is null then 'missing {name}' end")
     if column.kind is not Kind.TEXT:
         kind = column.kind.name.lower()
+        # Made text only here, for the few invalid values: formatting every timestamp of a
+        # file as text would cost more than parsing it.
+        text = f"nullif(trim({given}::varchar), '')"
         checks.append(
-            f"case when {text} is not null and {value} is null then "
+            f"case when {given} is not null and {value} is null then "
             f"'invalid {kind} in {name}: ' || left({text}, 60) end"
         )
     if column.non_negative:
@@ -163,10 +189,10 @@ def _checks(column: Column) -> list[str]:
     return checks
 
 
-def _json_object(columns: list[str]) -> str:
+def _json_object(columns: list[str], qualifier: str = "") -> str:
     if not columns:
         return "null::json"
-    pairs = ", ".join(f"{quote_literal(c)}, {quote_identifier(c)}" for c in columns)
+    pairs = ", ".join(f"{quote_literal(c)}, {qualifier}{quote_identifier(c)}" for c in columns)
     return f"json_object({pairs})"
 
 

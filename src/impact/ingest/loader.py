@@ -17,7 +17,7 @@ import duckdb
 
 from impact.config import Exports
 from impact.errors import InputError
-from impact.ingest.conform import conform_sql
+from impact.ingest.conform import conform_sql, original_row
 from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
 from impact.ingest.read_csv import read_csv
 from impact.ingest.read_json import read_json, read_json_lines
@@ -126,40 +126,14 @@ def _load(
     con.execute(f"create temp table _incoming as {conform_sql(source, raw, shaped.aliases)}")
     if source.name == "defects":
         _reject_invalid_patterns(con)
-    # Outcomes only, by row id: copying every column of the file once more costs more than
-    # classifying it.
-    con.execute(
-        f"""
-        create temp table _classified as
-        select rowid as _incoming_row,
-            case
-                when _reason is not null then 'quarantined'
-                when row_number() over (
-                    partition by _row_key, _reason is null order by _row_number) > 1
-                    then 'duplicate'
-                -- Probe the history with this file's keys: the hash table then holds the
-                -- file's keys, not every key ever loaded.
-                when _row_key in (
-                    select _row_key from raw.{source.name}
-                    where _row_key in (select _row_key from _incoming)
-                ) then 'duplicate'
-                else 'loaded'
-            end as _outcome
-        from _incoming
-        """
+    good, bad = _one(
+        con,
+        "select count(*) filter (_reason is null), count(*) filter (_reason is not null) "
+        "from _incoming",
     )
-    columns = ", ".join(quote_identifier(c) for c in source.column_names)
-    con.execute(
-        f"insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq, "
-        f"_row_number) select {columns}, extra, _row_key, ?, ?, _row_number "
-        f"from _incoming where {_outcome_is('loaded')}",
-        [digest, load_seq],
-    )
-    con.execute(
-        "insert into ingest.quarantine select ?, ?, ?, _row_number, _reason, _original::varchar "
-        f"from _incoming where {_outcome_is('quarantined')}",
-        [load_seq, source.name, str(path)],
-    )
+    (loaded,) = _one(con, _insert_loaded(source), [digest, load_seq])
+    if bad:  # Only then is the file read again, for the content of its bad rows.
+        con.execute(_insert_quarantined(raw), [load_seq, source.name, str(path)])
     if raw.rejected:
         con.executemany(
             "insert into ingest.quarantine values (?, ?, ?, ?, ?, ?)",
@@ -168,13 +142,8 @@ def _load(
                 for r in raw.rejected
             ],
         )
-    loaded, quarantined, duplicate = _one(
-        con,
-        "select count(*) filter (_outcome = 'loaded'), "
-        "count(*) filter (_outcome = 'quarantined'), "
-        "count(*) filter (_outcome = 'duplicate') from _classified",
-    )
-    quarantined += len(raw.rejected)
+    # A good row not loaded repeats an earlier one.
+    quarantined, duplicate = bad + len(raw.rejected), good - loaded
     _drop_temporaries(con)
     result = FileLoad(
         str(path),
@@ -189,11 +158,40 @@ def _load(
     return _record(con, result, load_seq, file_format)
 
 
-def _outcome_is(outcome: str) -> str:
-    """Filter of `_incoming` rows classified as `outcome`."""
+def _insert_loaded(source: Source) -> str:
+    """Insert of the good rows that are new; parameters: the file hash, the load number."""
+    columns = ", ".join(quote_identifier(c) for c in source.column_names)
+    return f"""
+        insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq,
+            _row_number)
+        select {columns}, extra, _row_key, ?, ?, _row_number
+        from _incoming
+        where _reason is null
+            -- Not a repeat of a good row earlier in the file,
+            and _row_number not in (
+                select _row_number from _incoming
+                where _reason is null
+                qualify row_number() over (partition by _row_key order by _row_number) > 1
+            )
+            -- nor of a row already loaded. Probe the history with this file's keys: the hash
+            -- table then holds the file's keys, not every key ever loaded.
+            and _row_key not in (
+                select _row_key from raw.{source.name}
+                where _row_key in (select _row_key from _incoming)
+            )
+        """
+
+
+def _insert_quarantined(raw: RawFile) -> str:
+    """Insert of the rows with a reason; parameters: the load number, the source, the path.
+
+    Their content is the row as read: the file's rows are read again and matched by number.
+    """
     return (
-        "rowid in (select _incoming_row from _classified "
-        f"where _outcome = {quote_literal(outcome)})"
+        "insert into ingest.quarantine select ?, ?, ?, _row_number, _incoming._reason, "
+        f"{original_row(raw, 'original')} "
+        f"from _incoming join ({raw.select_sql}) as original using (_row_number) "
+        "where _incoming._reason is not null"
     )
 
 
@@ -270,8 +268,10 @@ def _record(
     return load
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[int, ...]:
-    row = con.execute(sql).fetchone()
+def _one(
+    con: duckdb.DuckDBPyConnection, sql: str, parameters: list[object] | None = None
+) -> tuple[int, ...]:
+    row = con.execute(sql, parameters or []).fetchone()
     assert row is not None
     return tuple(int(v) for v in row)
 
