@@ -53,7 +53,7 @@ definitions as (
     select * from {{ definitions }}
 ),
 
-events as (
+events as {{ inlined() }} (
     select * from {{ events }}
     {%- if up_to_as_of %}
     where occurred_at <= {{ as_of() }}

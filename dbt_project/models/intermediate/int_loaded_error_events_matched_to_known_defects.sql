@@ -12,7 +12,7 @@
 {%- set fingerprint = matching_rules_fingerprint(ref('int_known_defects')) -%}
 with
 
-new_events as (
+new_events as {{ inlined() }} (
     select * from {{ ref('stg_landing__error_events') }}
     {%- if is_incremental() %}
     where _load_seq > (

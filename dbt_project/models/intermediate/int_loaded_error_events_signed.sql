@@ -9,7 +9,7 @@
 -#}
 with
 
-events as (
+events as {{ inlined() }} (
     select * from {{ ref('stg_landing__error_events') }}
     {%- if is_incremental() %}
     where _load_seq > (select coalesce(max(_load_seq), -1) from {{ this }})

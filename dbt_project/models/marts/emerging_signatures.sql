@@ -10,7 +10,7 @@ signatures as (
     select * from {{ ref('int_error_signatures') }}
 ),
 
-events as (
+events as {{ inlined() }} (
     select * from {{ ref('int_error_events_signed') }}
 ),
 

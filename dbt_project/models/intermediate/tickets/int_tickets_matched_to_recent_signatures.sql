@@ -18,7 +18,7 @@ tickets as (
     where is_triaged
 ),
 
-events as (
+events as {{ inlined() }} (
     select account_id, occurred_at, signature_id, http_status
     from {{ ref('int_error_events_signed') }}
 ),
