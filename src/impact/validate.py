@@ -7,9 +7,7 @@ seconds that CLI commands which do not validate should not pay.
 
 from __future__ import annotations
 
-import importlib
 import os
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from impact.expectations.facts import ValidationFacts
+from impact.warmup import import_in_background
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,12 +112,9 @@ def validate_tables(
 
 
 def import_gx_in_background() -> None:
-    """Start importing GX on a daemon thread: its seconds of import then overlap work that waits
-    on DuckDB (the dbt build) instead of adding to the run. A later import simply waits for it."""
+    """Start importing GX, so that the dbt build before validation hides its import."""
     _switch_off_gx_analytics()
-    threading.Thread(
-        target=importlib.import_module, args=("great_expectations",), daemon=True
-    ).start()
+    import_in_background("great_expectations")
 
 
 def _switch_off_gx_analytics() -> None:
