@@ -23,10 +23,18 @@ events as {{ inlined() }} (
     from {{ ref('int_error_events_signed') }}
 ),
 
-recent as (
+-- One pass over each ticket's account events in the lookback and the baseline windows before
+-- it. window_index: null in the lookback, else the baseline window the event falls in.
+ticket_events as (
     select
         tickets.ticket_id,
         events.signature_id,
+        case
+            when events.occurred_at <= {{ lookback_start }}
+                then floor(
+                    {{ dbt.datediff('events.occurred_at', lookback_start, 'second') }} / {{ lookback * 3600 }}
+                )
+        end as window_index,
         count(*) as event_count,
         min(events.occurred_at) as first_event_at,
         max(events.occurred_at) as last_event_at,
@@ -35,26 +43,27 @@ recent as (
     inner join events
         on tickets.account_id = events.account_id
         and events.occurred_at <= tickets.created_at
-        and events.occurred_at > {{ lookback_start }}
-    group by tickets.ticket_id, events.signature_id
+        and events.occurred_at > {{ dbt.dateadd('hour', -lookback * (windows + 1), 'tickets.created_at') }}
+    group by tickets.ticket_id, events.signature_id, window_index
+),
+
+recent as (
+    select ticket_id, signature_id, event_count, first_event_at, last_event_at, http_status
+    from ticket_events
+    where window_index is null
 ),
 
 baseline_windows as (
     select
-        recent.ticket_id,
-        recent.signature_id,
-        floor(
-            {{ dbt.datediff('events.occurred_at', lookback_start, 'second') }} / {{ lookback * 3600 }}
-        ) as window_index,
-        count(*) as window_events
-    from recent
-    inner join tickets on recent.ticket_id = tickets.ticket_id
-    inner join events
-        on tickets.account_id = events.account_id
-        and recent.signature_id = events.signature_id
-        and events.occurred_at <= {{ lookback_start }}
-        and events.occurred_at > {{ dbt.dateadd('hour', -lookback * (windows + 1), 'tickets.created_at') }}
-    group by recent.ticket_id, recent.signature_id, window_index
+        ticket_events.ticket_id,
+        ticket_events.signature_id,
+        ticket_events.window_index,
+        ticket_events.event_count as window_events
+    from ticket_events
+    inner join recent
+        on ticket_events.ticket_id = recent.ticket_id
+        and ticket_events.signature_id = recent.signature_id
+    where ticket_events.window_index is not null
 ),
 
 baseline as (
