@@ -18,6 +18,7 @@ from impact import pipeline
 from impact.config import Settings, load_settings
 from impact.demo.generator import DEMO_AS_OF
 from impact.publish import PUBLISHED_TABLES, current_snapshot
+from impact.transform import TransformError
 from impact.warehouse import session
 
 LAST_DAY = "events_2026-10-31.parquet"
@@ -97,6 +98,21 @@ def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
         con.execute("update ops.runs set dbt_project_hash = 'other code'")
     pipeline.run(thirty_one_days, as_of=DEMO_AS_OF)
     assert _sentinels(thirty_one_days) == {SIGNED: 0, MATCHED: 0}
+
+
+def test_a_new_load_that_repeats_an_event_key_stops_the_build(demo_copy):
+    # Ingestion drops re-delivered rows. Were one to slip through, the build must stop before
+    # anything is published, however old the event it repeats.
+    published = current_snapshot(demo_copy.published)
+    with session(demo_copy.warehouse) as con:
+        con.execute(
+            "insert into raw.error_events select * replace "
+            "((select max(_load_seq) + 1 from raw.error_events) as _load_seq) "
+            "from raw.error_events order by _load_seq limit 1"
+        )
+    with pytest.raises(TransformError, match="error_event_keys_are_unique"):
+        pipeline.run(demo_copy, as_of=DEMO_AS_OF)
+    assert current_snapshot(demo_copy.published) == published
 
 
 def _plant_sentinels(settings: Settings) -> None:
