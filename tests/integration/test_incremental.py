@@ -128,7 +128,8 @@ def _plant_sentinels(settings: Settings) -> None:
         )
         con.execute(
             f"insert into {MATCHED} select 'sentinel', 'sentinel', 'acc_sentinel', 'sentinel', "
-            "timestamp '2099-01-01', 0, any_value(rules_fingerprint) from " + MATCHED
+            "timestamp '2099-01-01', 'sig_sentinel', 0, any_value(rules_fingerprint) from "
+            + MATCHED
         )
 
 

@@ -11,7 +11,8 @@ suspected as (
         events.event_key,
         events.account_id,
         events.service,
-        events.occurred_at
+        events.occurred_at,
+        events.signature_id
     from {{ ref('int_error_events_signed') }} as events
     inner join {{ ref('int_suspected_defects') }} as definitions
         on events.signature_id = definitions.signature_id

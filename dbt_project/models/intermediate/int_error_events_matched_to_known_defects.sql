@@ -5,6 +5,7 @@ select
     event_key,
     account_id,
     service,
-    occurred_at
+    occurred_at,
+    signature_id
 from {{ ref('int_loaded_error_events_matched_to_known_defects') }}
 where occurred_at <= {{ as_of() }}

@@ -10,15 +10,27 @@
         ~ "{{ matching_rules_fingerprint(ref('int_known_defects')) }}"
 ) }}
 {%- set fingerprint = matching_rules_fingerprint(ref('int_known_defects')) -%}
+{%- set matched_through -%}
+    (
+        select coalesce(max(matched_through_load_seq), -1) from {{ this }}
+        where rules_fingerprint = {{ fingerprint }}
+    )
+{%- endset -%}
 with
 
 new_events as {{ inlined() }} (
     select * from {{ ref('stg_landing__error_events') }}
     {%- if is_incremental() %}
-    where _load_seq > (
-        select coalesce(max(matched_through_load_seq), -1) from {{ this }}
-        where rules_fingerprint = {{ fingerprint }}
-    )
+    where _load_seq > {{ matched_through }}
+    {%- endif %}
+),
+
+-- The same events' signatures, so that what reads the matches never joins all signed events.
+new_signatures as (
+    select event_key, signature_id
+    from {{ ref('int_loaded_error_events_signed') }}
+    {%- if is_incremental() %}
+    where _load_seq > {{ matched_through }}
     {%- endif %}
 ),
 
@@ -29,10 +41,12 @@ matched as (
 final as (
     select
         matched.*,
+        new_signatures.signature_id,
         -- Every event loaded up to here has been matched under these rules.
         (select max(_load_seq) from new_events) as matched_through_load_seq,
         {{ fingerprint }} as rules_fingerprint
     from matched
+    left join new_signatures on matched.event_key = new_signatures.event_key
 )
 
 select * from final

@@ -16,15 +16,8 @@ events as {{ inlined() }} (
 
 -- The known defect that explains a signature: the one most of its events match.
 explained as (
-    select
-        events.signature_id,
-        matched.defect_id as matched_defect_id,
-        row_number() over (
-            partition by events.signature_id order by count(*) desc, matched.defect_id
-        ) as explanation_rank
-    from {{ ref('int_error_events_matched_to_known_defects') }} as matched
-    inner join events on matched.event_key = events.event_key
-    group by events.signature_id, matched.defect_id
+    select signature_id, defect_id as matched_defect_id
+    from {{ ref('int_signatures_matched_to_known_defects') }}
 ),
 
 -- New after a deploy: first seen recently, within the attribution window after a deploy of
@@ -183,9 +176,7 @@ final as (
     inner join signatures on flagged.signature_id = signatures.signature_id
     left join spiking on flagged.signature_id = spiking.signature_id
     left join ticket_counts on flagged.signature_id = ticket_counts.signature_id
-    left join explained
-        on flagged.signature_id = explained.signature_id
-        and explained.explanation_rank = 1
+    left join explained on flagged.signature_id = explained.signature_id
 )
 
 select * from final

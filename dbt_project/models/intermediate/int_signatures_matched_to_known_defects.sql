@@ -4,15 +4,14 @@ with
 
 votes as (
     select
-        events.signature_id,
-        matched.defect_id,
+        signature_id,
+        defect_id,
         count(*) as matched_event_count,
         row_number() over (
-            partition by events.signature_id order by count(*) desc, matched.defect_id
+            partition by signature_id order by count(*) desc, defect_id
         ) as explanation_rank
-    from {{ ref('int_error_events_matched_to_known_defects') }} as matched
-    inner join {{ ref('int_error_events_signed') }} as events on matched.event_key = events.event_key
-    group by events.signature_id, matched.defect_id
+    from {{ ref('int_error_events_matched_to_known_defects') }}
+    group by signature_id, defect_id
 ),
 
 final as (
