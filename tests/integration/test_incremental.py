@@ -100,15 +100,23 @@ def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
     assert _sentinels(thirty_one_days) == {SIGNED: 0, MATCHED: 0}
 
 
-def test_a_new_load_that_repeats_an_event_key_stops_the_build(demo_copy):
+@pytest.mark.parametrize(
+    "repeated",
+    [
+        "select * from raw.error_events order by _load_seq limit 1",  # an event loaded before
+        "select * replace ('repeated' as _row_key) from raw.error_events limit 2",  # a new one
+    ],
+    ids=["an-earlier-event", "another-new-event"],
+)
+def test_a_new_load_that_repeats_an_event_key_stops_the_build(demo_copy, repeated):
     # Ingestion drops re-delivered rows. Were one to slip through, the build must stop before
-    # anything is published, however old the event it repeats.
+    # anything is published.
     published = current_snapshot(demo_copy.published)
     with session(demo_copy.warehouse) as con:
+        (next_load,) = con.execute("select max(_load_seq) + 1 from raw.error_events").fetchone()
         con.execute(
-            "insert into raw.error_events select * replace "
-            "((select max(_load_seq) + 1 from raw.error_events) as _load_seq) "
-            "from raw.error_events order by _load_seq limit 1"
+            f"insert into raw.error_events select * replace ({next_load} as _load_seq) "
+            f"from ({repeated})"
         )
     with pytest.raises(TransformError, match="error_event_keys_are_unique"):
         pipeline.run(demo_copy, as_of=DEMO_AS_OF)
