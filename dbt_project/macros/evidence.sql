@@ -47,27 +47,17 @@ select * from final
 
 {#- One row per defect, error signature and endpoint of its matched events, with the latest
     event as a raw example (what a developer needs to reproduce it). The template is computed
-    here from the raw message, so an assessment at any as_of gets it too. -#}
-{% macro defect_event_samples(matched_events, events) -%}
+    here from the raw message, so an assessment at any as_of gets it too. The matched events
+    carry the example's columns (matched_event_columns). -#}
+{% macro defect_event_samples(matched_events) -%}
 with
 
 matched as (
     select
         matched.defect_id,
-        events.event_key,
-        events.event_id,
-        events.account_id,
-        events.service,
-        events.error_code,
-        events.endpoint,
-        events.http_status,
-        events.release,
-        events.trace_id,
-        events.message,
-        events.occurred_at,
-        {{ mask_message('events.message') }} as template
+        {{ matched_event_columns('matched') }},
+        {{ mask_message('matched.message') }} as template
     from {{ matched_events }} as matched
-    inner join {{ events }} as events on matched.event_key = events.event_key
 ),
 
 signed as (

@@ -135,9 +135,10 @@ def _plant_sentinels(settings: Settings) -> None:
             "'acc_sentinel', 'sentinel', 0, 'sentinel', 'sig_sentinel')"
         )
         con.execute(
-            f"insert into {MATCHED} select 'sentinel', 'sentinel', 'acc_sentinel', 'sentinel', "
-            "timestamp '2099-01-01', 'sig_sentinel', 0, any_value(rules_fingerprint) from "
-            + MATCHED
+            f"insert into {MATCHED} (defect_id, event_key, account_id, service, occurred_at, "
+            "signature_id, matched_through_load_seq, rules_fingerprint) select 'sentinel', "
+            "'sentinel', 'acc_sentinel', 'sentinel', timestamp '2099-01-01', 'sig_sentinel', 0, "
+            f"any_value(rules_fingerprint) from {MATCHED}"
         )
 
 

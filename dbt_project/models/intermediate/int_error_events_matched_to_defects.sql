@@ -5,17 +5,28 @@ known as (
     select * from {{ ref('int_error_events_matched_to_known_defects') }}
 ),
 
-suspected as (
+suspected_events as (
     select
         definitions.defect_id,
-        events.event_key,
-        events.account_id,
-        events.service,
-        events.occurred_at,
-        events.signature_id
-    from {{ ref('int_error_events_signed') }} as events
+        signed.event_key,
+        signed._load_seq,
+        signed.signature_id
+    from {{ ref('int_error_events_signed') }} as signed
     inner join {{ ref('int_suspected_defects') }} as definitions
-        on events.signature_id = definitions.signature_id
+        on signed.signature_id = definitions.signature_id
+),
+
+-- The example columns, from the raw events. Joining on the load as well lets the engine skip
+-- the loads before a suspected defect's first event (they are new signatures).
+suspected as (
+    select
+        suspected_events.defect_id,
+        {{ matched_event_columns('events') }},
+        suspected_events.signature_id
+    from suspected_events
+    inner join {{ ref('stg_landing__error_events') }} as events
+        on suspected_events.event_key = events.event_key
+        and suspected_events._load_seq = events._load_seq
 ),
 
 final as (

@@ -1,4 +1,1 @@
-{{ defect_event_samples(
-    ref('int_error_events_matched_to_defects'),
-    ref('stg_landing__error_events')
-) }}
+{{ defect_event_samples(ref('int_error_events_matched_to_defects')) }}
