@@ -1,14 +1,17 @@
 """Incremental daily runs publish exactly what a full rebuild publishes.
 
 A home that loaded 30 days and then gets day 31 must end where a home that loads all 31 days at
-once ends (the session's demo home). Changed defect definitions or changed model code make the
-incremental models start over; an unchanged day does not.
+once ends (the session's demo home). Day 31 brings its error events and a new export of the
+tickets, with tickets the first export did not have and tickets whose account or creation time
+changed. Changed defect definitions or changed model code make the incremental models start
+over; an unchanged day does not.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -22,6 +25,7 @@ from impact.transform import TransformError
 from impact.warehouse import session
 
 LAST_DAY = "events_2026-10-31.parquet"
+TICKETS = "tickets.jsonl"
 # Ticket clusters rank equally central tickets in no fixed order, so even two full builds of the
 # same data can differ there.
 COMPARED = tuple(
@@ -33,9 +37,12 @@ MATCHED = "intermediate.int_loaded_error_events_matched_to_known_defects"
 
 @pytest.fixture(scope="module")
 def thirty_days(tmp_path_factory: pytest.TempPathFactory, demo_home: Settings) -> Settings:
-    """The demo month without its last day, loaded and published."""
+    """The demo month without its last day's events and with an earlier tickets export,
+    loaded and published."""
     settings = load_settings(tmp_path_factory.mktemp("incremental") / "home")
     shutil.copytree(demo_home.landing, settings.landing, ignore=shutil.ignore_patterns(LAST_DAY))
+    tickets = settings.landing / "tickets" / TICKETS
+    tickets.write_text(_earlier_export(tickets.read_text().splitlines()))
     pipeline.run(settings, as_of=DEMO_AS_OF)
     return settings
 
@@ -48,8 +55,30 @@ def thirty_one_days(thirty_days: Settings, demo_home: Settings) -> Settings:
         demo_home.landing / "error_events" / LAST_DAY,
         thirty_days.landing / "error_events" / LAST_DAY,
     )
+    shutil.copy2(
+        demo_home.landing / "tickets" / TICKETS,
+        thirty_days.landing / "tickets" / "tickets_2026-10-31.jsonl",
+    )
     pipeline.run(thirty_days, as_of=DEMO_AS_OF)
     return thirty_days
+
+
+def _earlier_export(tickets: list[str]) -> str:
+    """The tickets as an export a day earlier: without every other ticket of day 31 (the
+    others are already there when day 31's events arrive), and with every 50th ticket on
+    another account and created two days earlier (the next export, updated later, corrects it).
+    """
+    rows = [json.loads(line) for line in tickets]
+    accounts = [row["account_id"] for row in rows]
+    last_day = [row for row in rows if row["created_at"].startswith("2026-10-31")]
+    assert len(last_day) >= 2, "the demo has tickets on its last day"
+    kept = [row for row in rows if row not in last_day[::2]]
+    for index, row in enumerate(kept[::50]):
+        created = datetime.fromisoformat(row["created_at"]) - timedelta(days=2)
+        row["account_id"] = accounts[(index * 7 + 3) % len(accounts)]
+        row["created_at"] = created.isoformat()
+        row["updated_at"] = None
+    return "".join(json.dumps(row) + "\n" for row in kept)
 
 
 def test_a_new_day_publishes_what_a_full_rebuild_publishes(thirty_one_days, demo_home):

@@ -2,80 +2,34 @@
     The triage evidence from errors: one row per ticket to triage and error signature its
     account logged in the tickets_triage_lookback_hours before the ticket, with the account's
     own baseline of that signature (the same-length windows of the tickets_triage_baseline_days
-    before), whether that is a spike (macros/spikes.sql), the terms the ticket shares with the
-    signature, and what the signature is: a known defect's, unexplained and emerging, or of a
-    configuration kind. Tickets to triage: not yet solved, or created in the last
-    tickets_triage_days.
+    before: int_ticket_error_windows), whether that is a spike (macros/spikes.sql), the terms
+    the ticket shares with the signature, and what the signature is: a known defect's,
+    unexplained and emerging, or of a configuration kind. Tickets to triage: not yet solved, or
+    created in the last tickets_triage_days.
 -#}
-{%- set lookback = var('tickets_triage_lookback_hours') -%}
-{%- set windows = (var('tickets_triage_baseline_days') * 24) // lookback -%}
-{%- set lookback_start = dbt.dateadd('hour', -lookback, 'tickets.created_at') -%}
 with
 
 tickets as (
-    select ticket_id, account_id, created_at, terms
+    select ticket_id, terms
     from {{ ref('int_tickets_masked') }}
     where is_triaged
 ),
 
-events as {{ inlined() }} (
-    select account_id, occurred_at, signature_id, http_status
-    from {{ ref('int_error_events_signed') }}
-),
-
--- One pass over each ticket's account events in the lookback and the baseline windows before
--- it. window_index: null in the lookback, else the baseline window the event falls in.
-ticket_events as (
-    select
-        tickets.ticket_id,
-        events.signature_id,
-        case
-            when events.occurred_at <= {{ lookback_start }}
-                then floor(
-                    {{ dbt.datediff('events.occurred_at', lookback_start, 'second') }} / {{ lookback * 3600 }}
-                )
-        end as window_index,
-        count(*) as event_count,
-        min(events.occurred_at) as first_event_at,
-        max(events.occurred_at) as last_event_at,
-        max(events.http_status) as http_status
-    from tickets
-    inner join events
-        on tickets.account_id = events.account_id
-        and events.occurred_at <= tickets.created_at
-        and events.occurred_at > {{ dbt.dateadd('hour', -lookback * (windows + 1), 'tickets.created_at') }}
-    group by tickets.ticket_id, events.signature_id, window_index
-),
-
+-- The signatures each ticket's account logged in its lookback, with their baselines.
 recent as (
-    select ticket_id, signature_id, event_count, first_event_at, last_event_at, http_status
-    from ticket_events
-    where window_index is null
-),
-
-baseline_windows as (
     select
-        ticket_events.ticket_id,
-        ticket_events.signature_id,
-        ticket_events.window_index,
-        ticket_events.event_count as window_events
-    from ticket_events
-    inner join recent
-        on ticket_events.ticket_id = recent.ticket_id
-        and ticket_events.signature_id = recent.signature_id
-    where ticket_events.window_index is not null
-),
-
-baseline as (
-    select
-        ticket_id,
-        signature_id,
-        {{ spike_baseline(
-            'sum(window_events)', 'sum(window_events * window_events)', 'max(window_events)',
-            windows
-        ) }}
-    from baseline_windows
-    group by ticket_id, signature_id
+        windows.ticket_id,
+        windows.signature_id,
+        windows.event_count,
+        windows.first_event_at,
+        windows.last_event_at,
+        windows.http_status,
+        windows.baseline_mean,
+        windows.baseline_stddev,
+        windows.baseline_max
+    from {{ ref('int_ticket_error_windows') }} as windows
+    inner join tickets on windows.ticket_id = tickets.ticket_id
+    where windows.signature_id is not null
 ),
 
 ticket_terms as (
@@ -106,14 +60,19 @@ unexplained_emerging as (
 
 measured as (
     select
-        recent.*,
+        recent.ticket_id,
+        recent.signature_id,
+        recent.event_count,
+        recent.first_event_at,
+        recent.last_event_at,
+        recent.http_status,
         signatures.service,
         signatures.error_code,
         signatures.template,
         explained.defect_id,
-        coalesce(baseline.baseline_mean, 0) as baseline_mean,
+        coalesce(recent.baseline_mean, 0) as baseline_mean,
         {{ spike_threshold(
-            'baseline.baseline_mean', 'baseline.baseline_stddev', 'baseline.baseline_max',
+            'recent.baseline_mean', 'recent.baseline_stddev', 'recent.baseline_max',
             var('tickets_triage_spike_min_events'), var('tickets_triage_spike_min_ratio'),
             var('tickets_triage_spike_sigmas'), var('tickets_triage_spike_burst_ratio')
         ) }} as spike_threshold,
@@ -128,9 +87,6 @@ measured as (
         on recent.signature_id = signatures.signature_id
     left join {{ ref('int_signatures_matched_to_known_defects') }} as explained
         on recent.signature_id = explained.signature_id
-    left join baseline
-        on recent.ticket_id = baseline.ticket_id
-        and recent.signature_id = baseline.signature_id
     left join shared
         on recent.ticket_id = shared.ticket_id
         and recent.signature_id = shared.signature_id
