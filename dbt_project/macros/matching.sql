@@ -45,7 +45,8 @@
 
 {#- Every defect's error codes, upper-cased, read when the model runs (like pattern_rules): as
     constants they filter the scan of the events, which then reads the other columns only for
-    the events that carry one of them (5M events: 0.03 s instead of 0.35 s). -#}
+    the events that carry one of them. An assessment's code or two: 0.03 s instead of 0.35 s at
+    5M events; DuckDB turns five or more into a join, as fast as the join it replaces. -#}
 {% macro defect_error_codes(definitions) -%}
     {%- if execute -%}
         {%- set rows = run_query(
