@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -487,5 +488,6 @@ def _say(text: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         _child_main(sys.argv[2:])
+        gc.freeze()  # and exit as the `impact` command does (impact.cli.run)
     else:
         sys.exit(main())
