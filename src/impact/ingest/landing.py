@@ -9,7 +9,7 @@ import duckdb
 
 from impact.config import Exports
 from impact.errors import InputError
-from impact.ingest.loader import READERS, FileLoad, file_hash, load_file
+from impact.ingest.loader import READERS, FileLoad, file_hash, landed_hashes, load_file
 from impact.ingest.schema import ensure_schema
 from impact.ingest.shapes import shape_source
 from impact.ingest.sources import SOURCES
@@ -30,8 +30,8 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[P
 
     A copy of an already loaded file under another name is pending too: loading it records
     every row as a duplicate, so the ledger accounts for every delivered file. Names, not full
-    paths, so a home that was moved or copied is not read again. A file's hash is remembered by
-    name, size and modification time (ingest.landed_hashes), so only new files are read.
+    paths, so a home that was moved or copied is not read again. Only new files are read for
+    their hash (landed_hashes).
     """
     seen = {
         (source, Path(path).name, digest)
@@ -39,24 +39,12 @@ def pending_files(con: duckdb.DuckDBPyConnection, landing: Path) -> list[tuple[P
             "select source, path, file_hash from ingest.files"
         ).fetchall()
     }
-    known = {
-        (source, name, size, mtime_ns): digest
-        for source, name, size, mtime_ns, digest in con.execute(
-            "select source, name, size, mtime_ns, file_hash from ingest.landed_hashes"
-        ).fetchall()
-    }
-    found, hashed = [], []
-    for path, source in landed_files(landing):
-        stat = path.stat()
-        key = (source, path.name, stat.st_size, stat.st_mtime_ns)
-        digest = known.get(key)
-        if digest is None:
-            digest = file_hash(path)
-            hashed.append([*key, digest])
-        if (source, path.name, digest) not in seen:
-            found.append((path, source))
-    if hashed:
-        con.executemany("insert into ingest.landed_hashes values (?, ?, ?, ?, ?)", hashed)
+    landed = landed_files(landing)
+    found = [
+        (path, source)
+        for (path, source), digest in zip(landed, landed_hashes(con, landed), strict=True)
+        if (source, path.name, digest) not in seen
+    ]
     return sorted(found, key=lambda item: (item[0].stat().st_mtime, str(item[0])))
 
 

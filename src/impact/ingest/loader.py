@@ -59,6 +59,28 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def landed_hashes(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]]) -> list[str]:
+    """Each (path, source)'s hash, remembered by source, name, size and modification time
+    (ingest.landed_hashes): a file is read for its hash once, when it is new."""
+    known = {
+        (source, name, size, mtime_ns): digest
+        for source, name, size, mtime_ns, digest in con.execute(
+            "select source, name, size, mtime_ns, file_hash from ingest.landed_hashes"
+        ).fetchall()
+    }
+    digests, hashed = [], []
+    for path, source in files:
+        stat = path.stat()
+        key = (source, path.name, stat.st_size, stat.st_mtime_ns)
+        if key not in known:
+            known[key] = file_hash(path)
+            hashed.append([*key, known[key]])
+        digests.append(known[key])
+    if hashed:
+        con.executemany("insert into ingest.landed_hashes values (?, ?, ?, ?, ?)", hashed)
+    return digests
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
@@ -73,7 +95,7 @@ def load_file(
     forces a shape instead of detecting it. Quarantined rows are also written to
     `quarantine/<source>/<file>.<hash>.csv` for people.
     """
-    digest = file_hash(path)
+    [digest] = landed_hashes(con, [(path, source.name)])
     earlier = con.execute(
         "select rows_read from ingest.files where file_hash = ? and source = ? "
         "and status = 'loaded' limit 1",
