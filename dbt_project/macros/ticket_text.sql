@@ -15,6 +15,11 @@
     ) }}
 {%- endmacro %}
 
+{#- A ticket text's id: subject and description hashed apart, so that no two pairs share one. -#}
+{% macro ticket_text_id(subject, description) -%}
+    md5(coalesce({{ subject }}, '')) || md5(coalesce({{ description }}, ''))
+{%- endmacro %}
+
 {% macro ticket_signature_pattern() -%}
 (?is)\n\s*(?:--\s|thanks\b|thank you\b|best regards\b|kind regards\b|regards\b|cheers\b|sent from my\b).*$
 {%- endmacro %}
