@@ -17,7 +17,7 @@ suspected_events as (
 ),
 
 -- The example columns, from the raw events. Joining on the load as well lets the engine skip
--- the loads before a suspected defect's first event (they are new signatures).
+-- the loads before a suspected defect's first event (new or spiking signatures: recent ones).
 suspected as (
     select
         suspected_events.defect_id,
