@@ -11,10 +11,26 @@
     The rules run in order, each a regexp_replace over the whole column (no per-row code).
     Patterns use RE2 syntax (DuckDB, BigQuery, Databricks). Why each rule exists, and why in
     this order, is written next to it in mask_message_rules().
+
+    A message's template is the template of its mask key, and most messages of one kind differ
+    only in their digits, so a model masks each distinct key once instead of each distinct
+    message (Loghub-2k: 2x fewer; the 20M-event benchmark: 3x fewer).
 -#}
 
 {% macro mask_message(column_sql) -%}
-    {%- set masked = namespace(sql=column_sql) -%}
+    {{ mask_template(mask_key(column_sql)) }}
+{%- endmacro %}
+
+{#- What the masking rules cannot tell apart: the message with escaped double quotes unescaped
+    (\042, \x22 and \" are quotes: logs escape them inconsistently) and every digit but 0
+    written as 1. The rules match digits only by class, except 0 in `0x`, and no digit is left
+    in a template; unescaping goes first because `\042` is digits. -#}
+{% macro mask_key(column_sql) -%}
+    translate({{ mask_regexp_replace_all(column_sql, '\\\\(?:042|x22|")', '"') }}, '23456789', '11111111')
+{%- endmacro %}
+
+{% macro mask_template(key_sql) -%}
+    {%- set masked = namespace(sql=key_sql) -%}
     {%- for rule in mask_message_rules() -%}
         {%- set masked.sql = mask_regexp_replace_all(masked.sql, rule.pattern, rule.replacement) -%}
     {%- endfor -%}
@@ -24,10 +40,10 @@
 
 {% macro mask_message_rules() -%}
 {#- One rule a line: `pattern  =>  replacement`. Lines starting with # say why. The table is a
-    set-block, not Jinja strings, so backslashes reach the regex engine as written. -#}
+    set-block, not Jinja strings, so backslashes reach the regex engine as written. The rules
+    run on mask keys: a rule may name a digit only as 0, in a {m,n} count, or in a character
+    class that holds all of 0-9 (test_masking.py checks). -#}
 {%- set table -%}
-# Escaped double quotes (\042, \x22, \") are quotes: logs escape them inconsistently.
-\\(?:042|x22|")  =>  "
 # Quoted single tokens are values (names, keys, ids). A quoted phrase with spaces is kept: it is
 # often a request line or a sub-message whose words matter ("GET /a" vs "POST /a").
 "[^"\s]+"  =>  "<*>"

@@ -2,8 +2,8 @@
     Every loaded event with its template (variable parts masked) and signature, whatever its
     time. Incremental on the load sequence: a daily run masks only the events loaded since the
     last build. No as_of here, so another as_of never needs a rebuild; int_error_events_signed
-    keeps the events up to as_of. A template depends only on its message, so each distinct
-    message is masked once.
+    keeps the events up to as_of. A template depends only on its message's mask key, so each
+    distinct key is masked once.
     Only what the signature models read is kept: copying every event's message and other
     free text once more costs about as much as masking them (5M events: 9 s of 20 s).
 -#}
@@ -17,14 +17,17 @@ events as {{ inlined() }} (
 ),
 
 messages as (
-    select distinct message from events
+    select
+        message,
+        {{ mask_key('message') }} as mask_key
+    from (select distinct message from events) as distinct_messages
 ),
 
 templates as (
     select
-        message,
-        {{ mask_message('message') }} as template
-    from messages
+        mask_key,
+        {{ mask_template('mask_key') }} as template
+    from (select distinct mask_key from messages) as distinct_keys
 ),
 
 templated as (
@@ -32,7 +35,8 @@ templated as (
         events.*,
         templates.template
     from events
-    left join templates on events.message = templates.message
+    left join messages on events.message = messages.message
+    left join templates on messages.mask_key = templates.mask_key
 ),
 
 final as (
