@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -13,6 +14,7 @@ from typing import NoReturn
 
 from impact import pipeline, queries, ticket_views
 from impact.assess import DefectDefinition, assess
+from impact.assess_service import ask_service, serve_assessments
 from impact.bug_report import write_bug_report
 from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError, InputError
@@ -130,6 +132,11 @@ def _parser() -> argparse.ArgumentParser:
         "emit impact.defect.reported for a served deployment",
         timed,
         defect,
+    )
+    add(
+        "assess-service",
+        _assess_service,
+        "keep dbt loaded and run this home's `impact assess` commands (seconds faster each)",
     )
     serve = add("serve", _serve, "serve the daily schedule and the event-triggered flows")
     serve.add_argument(
@@ -265,6 +272,12 @@ def _report_bug(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _assess_service(args: argparse.Namespace, settings: Settings) -> int:
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+        serve_assessments(settings)
+    return 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     _require_server(settings, "serve")
     from impact.flows.serve import serve
@@ -291,7 +304,7 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
 
             result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
         else:
-            result = assess(settings, definition, as_of)
+            result = ask_service(settings, definition, as_of) or assess(settings, definition, as_of)
         step("bug report")
         report = write_bug_report(settings, result, show_pii=args.show_pii)
     impact = {"would_rank": result.would_rank, **result.impact}
