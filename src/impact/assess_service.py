@@ -20,7 +20,7 @@ from pathlib import Path
 
 from impact import transform
 from impact.assess import Assessment, DefectDefinition, assess
-from impact.config import Settings
+from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError
 
 SOCKET_NAME = "assess.sock"
@@ -79,6 +79,8 @@ def _answer(settings: Settings, request: dict) -> tuple[str, object]:
     definition = DefectDefinition(**request["definition"])
     started = time.perf_counter()
     try:
+        # Read impact.toml again: an edit applies from the next assessment, as for a command.
+        settings = load_settings(settings.home)
         result = assess(settings, definition, datetime.fromisoformat(request["as_of"]))
     except ImpactError as exc:
         print(f"impact: {definition.defect_id}: {exc}", file=sys.stderr, flush=True)
