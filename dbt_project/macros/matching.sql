@@ -140,8 +140,8 @@ select * from final
 
 {#- Tickets up to as_of that belong to each defect: linked to it, tagged with one of its
     ticket_tags, quoting one of its error codes as a whole token, or (suspected defects, which
-    are signatures) quoting the signature's message. -#}
-{% macro tickets_matched_to(definitions, tickets) -%}
+    are signatures) quoting the signature's message (`masked_texts`: see tickets_quoting). -#}
+{% macro tickets_matched_to(definitions, tickets, masked_texts=none) -%}
 with
 
 definitions as (
@@ -191,7 +191,7 @@ by_code as (
 ),
 
 by_quote as (
-    {{ tickets_quoting('definitions', 'signature_template', 'tickets') }}
+    {{ tickets_quoting('definitions', 'signature_template', 'tickets', masked_texts) }}
 ),
 
 matched as (
@@ -223,8 +223,10 @@ select * from final
 
 {#- (defect_id, ticket_id) for tickets whose subject or description, masked like an event
     message, contains the defect's template. Templates with fewer than three literal words are
-    too generic to tie a ticket to. `tickets` must already be filtered to as_of. -#}
-{% macro tickets_quoting(definitions, template_column, tickets) -%}
+    too generic to tie a ticket to. `tickets` must already be filtered to as_of. The daily
+    models pass `masked_texts` (int_ticket_texts_masked, which the same build keeps up to date)
+    so that no ticket is masked again; without it, texts are masked here. -#}
+{% macro tickets_quoting(definitions, template_column, tickets, masked_texts=none) -%}
 with
 
 quotable as (
@@ -235,11 +237,18 @@ quotable as (
 ),
 
 masked_tickets as (
+    {%- if masked_texts %}
+    select tickets.ticket_id, texts.masked_subject, texts.masked_description
+    from {{ tickets }} as tickets
+    inner join {{ masked_texts }} as texts
+        on {{ ticket_text_id('tickets.subject', 'tickets.description') }} = texts.text_id
+    {%- else %}
     select
         ticket_id,
         {{ mask_message("coalesce(subject, '')") }} as masked_subject,
         {{ mask_message("coalesce(description, '')") }} as masked_description
     from {{ tickets }}
+    {%- endif %}
     where exists (select 1 from quotable)
 )
 

@@ -142,7 +142,8 @@ quoting_tickets as (
         "(select flagged.signature_id as defect_id, signatures.template
           from flagged inner join signatures on flagged.signature_id = signatures.signature_id)",
         'template',
-        "(select * from " ~ ref('stg_landing__tickets') ~ " where created_at <= " ~ as_of() ~ ")"
+        "(select * from " ~ ref('stg_landing__tickets') ~ " where created_at <= " ~ as_of() ~ ")",
+        masked_texts=ref('int_ticket_texts_masked')
     ) }}
 ),
 
