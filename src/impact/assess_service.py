@@ -42,10 +42,13 @@ def ask_service(
         connection = Client(str(path), family="AF_UNIX")
     except OSError:
         return None  # a socket left by a service that was killed
+    request = {"definition": asdict(definition), "as_of": as_of.isoformat()}
     with connection:
-        request = {"definition": asdict(definition), "as_of": as_of.isoformat()}
-        connection.send_bytes(json.dumps(request).encode())
-        outcome, value = connection.recv()
+        try:
+            connection.send_bytes(json.dumps(request).encode())
+            outcome, value = connection.recv()
+        except (EOFError, ConnectionError):
+            return None  # the service stopped before it answered: assess here instead
     if outcome == "error":
         raise value
     assessment: Assessment = value

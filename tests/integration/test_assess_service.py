@@ -7,6 +7,8 @@ import json
 import signal
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 from impact.assess_service import socket_path
 from impact.cli import main
 from impact.config import Settings
+from impact.locking import writer_lock
 from tests.fixtures.demo import defect_truth
 
 IMPACT = Path(sys.executable).with_name("impact")
@@ -111,3 +114,25 @@ def test_a_killed_service_leaves_a_socket_the_command_steps_over(
     alone = _assess(demo_copy.home, capsys, "--defect-id", "BUG-501")
     truth = defect_truth(ground_truth, "BUG-501")
     assert alone["accounts"]["affected_accounts"] == truth["affected_accounts"]
+
+
+def test_a_service_stopped_before_it_answers_leaves_the_command_to_assess_alone(
+    demo_copy: Settings,
+    service: subprocess.Popen[str],
+    ground_truth: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    reports: list[dict[str, Any]] = []
+    command = threading.Thread(
+        target=lambda: reports.append(_assess(demo_copy.home, capsys, "--defect-id", "BUG-501"))
+    )
+    # Holding the writer lock keeps the service from answering: the command has connected and
+    # is waiting when the service is killed.
+    with writer_lock(demo_copy.warehouse):
+        command.start()
+        time.sleep(1)
+        service.send_signal(signal.SIGKILL)
+        service.wait(timeout=60)
+    command.join(timeout=600)
+    truth = defect_truth(ground_truth, "BUG-501")
+    assert reports[0]["accounts"]["affected_accounts"] == truth["affected_accounts"]
