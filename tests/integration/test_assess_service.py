@@ -3,7 +3,6 @@ the same one-line errors, and falls back to assessing alone when the service is 
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
@@ -19,10 +18,9 @@ from impact.assess_service import socket_path
 from impact.cli import main
 from impact.config import Settings
 from impact.locking import writer_lock
-from tests.fixtures.demo import defect_truth
+from tests.fixtures.demo import DEMO_AS_OF, assess_json, defect_truth
 
 IMPACT = Path(sys.executable).with_name("impact")
-AS_OF = "2026-11-01T00:00:00Z"
 
 
 @pytest.fixture
@@ -41,10 +39,7 @@ def service(demo_copy: Settings) -> Iterator[subprocess.Popen[str]]:
 
 
 def _assess(home: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
-    argv = ["assess", "--home", str(home), "--as-of", AS_OF, "--format", "json", *extra]
-    assert main(argv) == 0
-    [row] = json.loads(capsys.readouterr().out)
-    report: dict[str, Any] = row["bug_report"]
+    report: dict[str, Any] = assess_json(home, capsys, *extra)["bug_report"]
     return report
 
 
@@ -80,7 +75,15 @@ def test_an_error_comes_back_as_the_commands_own_and_the_service_goes_on(
     ground_truth: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    argv = ["assess", "--home", str(demo_copy.home), "--defect-id", "BUG-404", "--as-of", AS_OF]
+    argv = [
+        "assess",
+        "--home",
+        str(demo_copy.home),
+        "--defect-id",
+        "BUG-404",
+        "--as-of",
+        DEMO_AS_OF,
+    ]
     assert main(argv) == 3
     error = capsys.readouterr().err
     assert error == (

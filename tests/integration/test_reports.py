@@ -20,19 +20,11 @@ from impact.locking import writer_lock
 from impact.publish import SNAPSHOT_DB, current_snapshot
 from impact.report.pii import EMAIL, PHONE, mask_pii
 from impact.warehouse import fetch_rows
-from tests.fixtures.demo import defect_truth, published_rows
+from tests.fixtures.demo import DEMO_AS_OF, assess_json, defect_truth, published_rows
 from tests.fixtures.files import write_rows
 from tests.integration.browser import visit
 
-AS_OF = "2026-11-01T00:00:00Z"
 TEXT_COLUMNS = ("subject", "description", "example_message", "template")
-
-
-def _assess(home: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
-    argv = ["assess", "--home", str(home), "--as-of", AS_OF, "--format", "json", *extra]
-    assert main(argv) == 0
-    [row] = json.loads(capsys.readouterr().out)
-    return row
 
 
 def _run_query(database: str, sql: str) -> list[dict[str, Any]]:
@@ -62,7 +54,7 @@ def test_bug_report_of_the_empty_export_defect_is_backed_by_the_snapshot(
     demo_home: Settings, ground_truth: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     truth = defect_truth(ground_truth, "BUG-501")
-    row = _assess(demo_home.home, capsys, "--defect-id", "BUG-501")
+    row = assess_json(demo_home.home, capsys, "--defect-id", "BUG-501")
     report = row["bug_report"]
 
     # The ground truth, as the report states it.
@@ -139,7 +131,7 @@ def test_bug_report_of_a_new_defect_cites_its_own_evidence_and_says_why(
     demo_home: Settings, ground_truth: dict[str, Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     truth = defect_truth(ground_truth, "REGRESSION")
-    row = _assess(
+    row = assess_json(
         demo_home.home,
         capsys,
         "--defect-id",
@@ -170,7 +162,15 @@ def test_bug_report_of_a_new_defect_cites_its_own_evidence_and_says_why(
 def test_assess_prints_the_bug_report_as_markdown(
     demo_home: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["assess", "--home", str(demo_home.home), "--defect-id", "BUG-501", "--as-of", AS_OF]
+    argv = [
+        "assess",
+        "--home",
+        str(demo_home.home),
+        "--defect-id",
+        "BUG-501",
+        "--as-of",
+        DEMO_AS_OF,
+    ]
     assert main([*argv, "--format", "markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# BUG-501: Scheduled report exports are empty")
@@ -251,13 +251,15 @@ def test_reports_mask_personal_data_unless_asked(
     html = (demo_copy.reports / "impact_report.html").read_text()
     assert "jane.doe@example.com" not in html and f"mail {EMAIL} or call {PHONE}" in html
 
-    masked = _assess(demo_copy.home, capsys, "--defect-id", "BUG-501")["bug_report"]
+    masked = assess_json(demo_copy.home, capsys, "--defect-id", "BUG-501")["bug_report"]
     [ticket] = [t for t in masked["tickets"] if t["ticket_id"] == "tkt_pii_1"]
     assert ticket["subject"] == f"Export empty again, mail {EMAIL} or call {PHONE}"
     assert "abcdef0123456789XYZ" not in ticket["description"]
     assert "jane.doe@example.com" not in Path(masked["files"]["report.md"]).read_text()
 
-    shown = _assess(demo_copy.home, capsys, "--defect-id", "BUG-501", "--show-pii")["bug_report"]
+    shown = assess_json(demo_copy.home, capsys, "--defect-id", "BUG-501", "--show-pii")[
+        "bug_report"
+    ]
     [ticket] = [t for t in shown["tickets"] if t["ticket_id"] == "tkt_pii_1"]
     assert "jane.doe@example.com" in ticket["subject"]
     assert main(["report", "--home", str(demo_copy.home), "--show-pii"]) == 0
