@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from impact import pipeline
 from impact.config import Settings
+from impact.ingest import loader
 from impact.ingest.landing import ingest_pending
 from tests.fixtures.files import write_rows
 
@@ -189,6 +191,63 @@ def test_invalid_defect_pattern_is_quarantined(settings, warehouse):
     )
     [load] = _ingest(settings, warehouse)
     assert (load.rows_loaded, load.rows_quarantined) == (1, 1)
+
+
+@pytest.mark.parametrize("store_rows", [1, loader.STORE_ROWS])
+def test_a_backlog_loads_as_if_file_by_file(settings, warehouse, monkeypatch, store_rows):
+    """Files stored together (the default) or one by one (store_rows=1) load the same rows."""
+    monkeypatch.setattr(loader, "STORE_ROWS", store_rows)
+    folder = settings.landing / "tickets"
+    day1 = write_rows(folder / "day1.jsonl", TICKETS)
+    day2 = write_rows(
+        folder / "day2.csv",
+        TICKETS[1:]
+        + [
+            {"ticket_id": "t4", "account_id": "acc_3", "created_at": "2026-10-04T00:00:00Z"},
+            {"ticket_id": "t5", "account_id": "", "created_at": "2026-10-04T00:00:00Z"},
+        ],
+    )
+    broken = folder / "day3.parquet"
+    broken.write_bytes(b"PAR1 this is not parquet")
+    copy = shutil.copy(day1, folder / "day4_resent.jsonl")
+    for age, path in enumerate([copy, broken, day2, day1]):
+        os.utime(path, (1e9 - age, 1e9 - age))
+
+    loads = _ingest(settings, warehouse)
+
+    assert [
+        (
+            Path(x.path).name,
+            x.status,
+            x.rows_read,
+            x.rows_loaded,
+            x.rows_quarantined,
+            x.rows_duplicate,
+        )
+        for x in loads
+    ] == [
+        ("day1.jsonl", "loaded", 3, 3, 0, 0),
+        ("day2.csv", "loaded", 4, 1, 1, 2),
+        ("day3.parquet", "rejected", 0, 0, 0, 0),
+        ("day4_resent.jsonl", "duplicate_file", 3, 0, 0, 3),
+    ]
+    assert [x.rows_loaded for x in loads] == [
+        n
+        for (n,) in warehouse.execute(
+            "select count(raw._load_seq) from ingest.files "
+            "left join raw.tickets as raw on raw._load_seq = files.load_seq "
+            "group by files.load_seq order by files.load_seq"
+        ).fetchall()
+    ]
+    # Each row keeps the hash of the file it came from.
+    assert warehouse.execute(
+        "select count(*) from raw.tickets as raw "
+        "join ingest.files on raw._load_seq = files.load_seq and raw._file_hash = files.file_hash"
+    ).fetchone() == (4,)
+    assert warehouse.execute(
+        "select path, row_number, reason from ingest.quarantine"
+    ).fetchall() == [(str(day2), 4, "missing account_id")]
+    assert len(list((settings.quarantine / "tickets").glob("day2.csv.*.csv"))) == 1
 
 
 def test_ledger_always_adds_up(settings, warehouse):

@@ -9,7 +9,7 @@ import duckdb
 
 from impact.config import Exports
 from impact.errors import InputError
-from impact.ingest.loader import READERS, FileLoad, file_hash, landed_hashes, load_file
+from impact.ingest.loader import READERS, FileLoad, file_hash, landed_hashes, load_files
 from impact.ingest.schema import ensure_schema
 from impact.ingest.shapes import shape_source
 from impact.ingest.sources import SOURCES
@@ -65,11 +65,16 @@ def ingest_files(
     exports: Exports | None = None,
     shape: str | None = None,
 ) -> list[FileLoad]:
-    """Load each (path, source); `shape` forces how they are read (default: by content)."""
+    """Load each (path, source), in order within a source; `shape` forces how they are read
+    (default: by content). The loads are returned in the order of `files`."""
     ensure_schema(con)
-    return [
-        load_file(con, path, SOURCES[source], quarantine, exports, shape) for path, source in files
-    ]
+    loads: dict[int, FileLoad] = {}
+    for source in dict.fromkeys(source for _, source in files):
+        positions = [i for i, (_, of_source) in enumerate(files) if of_source == source]
+        paths = [files[i][0] for i in positions]
+        loaded = load_files(con, paths, SOURCES[source], quarantine, exports, shape)
+        loads.update(zip(positions, loaded, strict=True))
+    return [loads[i] for i in range(len(files))]
 
 
 def land(

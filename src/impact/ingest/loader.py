@@ -1,22 +1,27 @@
-"""Load one landed file into its raw table, all or nothing, and record it in the ledger.
+"""Load landed files into their raw tables, each file all or nothing, and record them in the
+ledger.
 
 Every row read ends up in exactly one place: the raw table (loaded), ingest.quarantine (with a
 reason), or nowhere because an identical row is already loaded (duplicate). The ledger row says
 how many went where: rows_read = rows_loaded + rows_quarantined + rows_duplicate.
+
+A source's files are staged one by one in temporary tables (batch_rows, batch_quarantine,
+batch_files) and stored together, in one transaction with their ledger rows: one large insert
+costs much less than many small ones.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from impact.config import Exports
-from impact.errors import InputError
+from impact.errors import ImpactError, InputError
 from impact.ingest.conform import conform_sql, original_row
 from impact.ingest.raw_file import RawFile, quote_identifier, quote_literal
 from impact.ingest.read_csv import read_csv
@@ -34,6 +39,12 @@ READERS: dict[str, tuple[str, Reader]] = {
     ".json": ("json", read_json),
     ".parquet": ("parquet", read_parquet),
 }
+
+
+# Staged rows that are stored together. 31 daily files of 645k events took 70 s stored one by
+# one and 53 s stored four at a time, with no gain from larger batches (bench/README
+# "Performance"); it also bounds what is staged in memory.
+STORE_ROWS = 2_500_000
 
 
 @dataclass(frozen=True)
@@ -81,57 +92,100 @@ def landed_hashes(con: duckdb.DuckDBPyConnection, files: list[tuple[Path, str]])
     return digests
 
 
-def load_file(
+@dataclass(frozen=True)
+class _Staged:
+    """A file read into the batch tables; its rows_loaded and rows_duplicate are known once the
+    batch is stored."""
+
+    position: int
+    load: FileLoad
+    load_seq: int
+    file_format: str
+    good_rows: int
+
+
+def load_files(
     con: duckdb.DuckDBPyConnection,
-    path: Path,
+    paths: list[Path],
     source: Source,
     quarantine: Path,
     exports: Exports | None = None,
     shape: str | None = None,
-) -> FileLoad:
-    """Load `path` as `source`; a file that cannot be read is recorded as rejected, not raised.
+) -> list[FileLoad]:
+    """Load `paths`, files of `source`, in order; a file that cannot be read is recorded as
+    rejected, not raised.
 
-    `exports` says how vendor exports and mapped files become canonical columns; `shape`
-    forces a shape instead of detecting it. Quarantined rows are also written to
-    `quarantine/<source>/<file>.<hash>.csv` for people.
+    The result is the same as loading them one by one: a row repeating one of an earlier file
+    is a duplicate. `exports` says how vendor exports and mapped files become canonical
+    columns; `shape` forces a shape instead of detecting it. Quarantined rows are also written
+    to `quarantine/<source>/<file>.<hash>.csv` for people.
     """
-    [digest] = landed_hashes(con, [(path, source.name)])
-    earlier = con.execute(
-        "select rows_read from ingest.files where file_hash = ? and source = ? "
-        "and status = 'loaded' limit 1",
-        [digest, source.name],
-    ).fetchone()
-    if earlier is not None:
-        # The same bytes again: every row is a duplicate of a row already loaded.
-        return _record(
-            con,
-            FileLoad(
-                str(path), source.name, digest, "duplicate_file", earlier[0], 0, 0, earlier[0]
-            ),
-        )
-    con.execute("begin transaction")
-    try:
-        result = _load(con, path, source, digest, exports or Exports(), shape)
-    except (duckdb.Error, InputError) as exc:
-        con.execute("rollback")
-        message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
-        return _record(
-            con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0, message)
-        )
-    con.execute("commit")
-    if result.rows_quarantined:
-        _write_quarantine_file(con, result, quarantine / source.name)
-    return result
+    loads: dict[int, FileLoad] = {}
+    staged: list[_Staged] = []
+    for position, path in enumerate(paths):
+        [digest] = landed_hashes(con, [(path, source.name)])
+        if any(file.load.file_hash == digest for file in staged):
+            # The same bytes as a staged file: store that first, so the ledger knows it.
+            loads.update(_store(con, source, staged, quarantine))
+            staged = []
+        earlier = con.execute(
+            "select rows_read from ingest.files where file_hash = ? and source = ? "
+            "and status = 'loaded' limit 1",
+            [digest, source.name],
+        ).fetchone()
+        if earlier is not None:
+            # The same bytes again: every row is a duplicate of a row already loaded.
+            loads[position] = _record(
+                con,
+                FileLoad(
+                    str(path), source.name, digest, "duplicate_file", earlier[0], 0, 0, earlier[0]
+                ),
+            )
+            continue
+        try:
+            staged.append(_stage(con, position, path, source, digest, exports or Exports(), shape))
+        except (duckdb.Error, InputError) as exc:
+            message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
+            loads[position] = _record(
+                con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0, message)
+            )
+            continue
+        if sum(file.good_rows for file in staged) >= STORE_ROWS:
+            loads.update(_store(con, source, staged, quarantine))
+            staged = []
+    loads.update(_store(con, source, staged, quarantine))
+    return [loads[position] for position in range(len(paths))]
 
 
-def _load(
+def _stage(
     con: duckdb.DuckDBPyConnection,
+    position: int,
     path: Path,
     source: Source,
     digest: str,
     exports: Exports,
     shape: str | None,
-) -> FileLoad:
+) -> _Staged:
+    """Read one file into the batch tables, all or nothing (temporary tables roll back too)."""
+    con.execute("begin transaction")
+    try:
+        staged = _read_into_batch(con, position, path, source, digest, exports, shape)
+    except (duckdb.Error, InputError):
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return staged
+
+
+def _read_into_batch(
+    con: duckdb.DuckDBPyConnection,
+    position: int,
+    path: Path,
+    source: Source,
+    digest: str,
+    exports: Exports,
+    shape: str | None,
+) -> _Staged:
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise InputError(
@@ -145,91 +199,144 @@ def _load(
     if shaped.name != CANONICAL:
         # The ledger says which export a file was read as: "json:zendesk_api".
         file_format = f"{file_format}:{shaped.name}"
-    con.execute(f"create temp table _incoming as {conform_sql(source, raw, shaped.aliases)}")
+    conformed = conform_sql(source, raw, shaped.aliases)
+    _create_batch_tables(con, conformed)
+    con.execute(
+        f"insert into batch_rows by name select *, {load_seq} as _load_seq from ({conformed})"
+    )
+    con.execute("insert into batch_files values (?, ?)", [load_seq, digest])
     if source.name == "defects":
-        _reject_invalid_patterns(con)
+        _reject_invalid_patterns(con, load_seq)
     good, bad = _one(
         con,
         "select count(*) filter (_reason is null), count(*) filter (_reason is not null) "
-        "from _incoming",
+        "from batch_rows where _load_seq = ?",
+        [load_seq],
     )
-    (loaded,) = _one(con, _insert_loaded(source), [digest, load_seq])
     if bad:  # Only then is the file read again, for the content of its bad rows.
-        con.execute(_insert_quarantined(raw), [load_seq, source.name, str(path)])
+        con.execute(_insert_quarantined(raw), [load_seq, source.name, str(path), load_seq])
     if raw.rejected:
         con.executemany(
-            "insert into ingest.quarantine values (?, ?, ?, ?, ?, ?)",
+            "insert into batch_quarantine values (?, ?, ?, ?, ?, ?)",
             [
                 [load_seq, source.name, str(path), r.row_number, r.reason, r.content]
                 for r in raw.rejected
             ],
         )
-    # A good row not loaded repeats an earlier one.
-    quarantined, duplicate = bad + len(raw.rejected), good - loaded
     _drop_temporaries(con)
-    result = FileLoad(
-        str(path),
-        source.name,
-        digest,
-        "loaded",
-        loaded + quarantined + duplicate,
-        loaded,
-        quarantined,
-        duplicate,
+    quarantined = bad + len(raw.rejected)
+    # Loaded and duplicate rows are counted when the batch is stored.
+    load = FileLoad(str(path), source.name, digest, "loaded", good + quarantined, 0, quarantined, 0)
+    return _Staged(position, load, load_seq, file_format, good)
+
+
+def _create_batch_tables(con: duckdb.DuckDBPyConnection, conformed: str) -> None:
+    """The staged rows (conformed, with their load), quarantined rows and file hashes."""
+    con.execute(
+        "create temp table if not exists batch_rows as "
+        f"select *, 0::bigint as _load_seq from ({conformed}) limit 0; "
+        "create temp table if not exists batch_quarantine as "
+        "select * from ingest.quarantine limit 0; "
+        "create temp table if not exists batch_files (_load_seq bigint, file_hash varchar)"
     )
-    return _record(con, result, load_seq, file_format)
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection, source: Source, staged: list[_Staged], quarantine: Path
+) -> dict[int, FileLoad]:
+    """Insert the staged files' new rows and quarantined rows, and record them in the ledger,
+    in one transaction."""
+    if not staged:
+        return {}
+    con.execute("begin transaction")
+    try:
+        con.execute(_insert_loaded(source))
+        con.execute("insert into ingest.quarantine select * from batch_quarantine")
+        loaded = dict(
+            con.execute(
+                f"select _load_seq, count(*) from raw.{source.name} "
+                "where _load_seq >= ? group by _load_seq",
+                [staged[0].load_seq],
+            ).fetchall()
+        )
+        loads = {}
+        for file in staged:
+            rows_loaded = loaded.get(file.load_seq, 0)
+            load = replace(
+                file.load, rows_loaded=rows_loaded, rows_duplicate=file.good_rows - rows_loaded
+            )
+            loads[file.position] = _record(con, load, file.load_seq, file.file_format)
+    except duckdb.Error as exc:
+        con.execute("rollback")
+        detail = " ".join(str(exc).split())[:200]
+        raise ImpactError(
+            f"storing {len(staged)} {source.name} file(s) failed, none was recorded: {detail}"
+        ) from exc
+    con.execute("commit")
+    con.execute("drop table batch_rows; drop table batch_quarantine; drop table batch_files")
+    for load in loads.values():
+        if load.rows_quarantined:
+            _write_quarantine_file(con, load, quarantine / source.name)
+    return loads
 
 
 def _insert_loaded(source: Source) -> str:
-    """Insert of the good rows that are new; parameters: the file hash, the load number."""
+    """Insert of the batch's good rows that are new."""
     columns = ", ".join(quote_identifier(c) for c in source.column_names)
     return f"""
         insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq,
             _row_number)
-        select {columns}, extra, _row_key, ?, ?, _row_number
-        from _incoming
+        select {columns}, extra, _row_key, batch_files.file_hash, _load_seq, _row_number
+        from batch_rows
+        inner join batch_files using (_load_seq)
         where _reason is null
-            -- Not a repeat of a good row earlier in the file,
-            and _row_number not in (
-                select _row_number from _incoming
+            -- Not a repeat of a good row earlier in the batch (in its file or an earlier one),
+            and (_load_seq, _row_number) not in (
+                select (_load_seq, _row_number) from batch_rows
                 where _reason is null
-                qualify row_number() over (partition by _row_key order by _row_number) > 1
+                qualify row_number() over (
+                    partition by _row_key order by _load_seq, _row_number
+                ) > 1
             )
-            -- nor of a row already loaded. Probe the history with this file's keys: the hash
-            -- table then holds the file's keys, not every key ever loaded.
+            -- nor of a row already loaded. Probe the history with the batch's keys: the hash
+            -- table then holds the batch's keys, not every key ever loaded.
             and _row_key not in (
                 select _row_key from raw.{source.name}
-                where _row_key in (select _row_key from _incoming)
+                where _row_key in (select _row_key from batch_rows)
             )
         """
 
 
 def _insert_quarantined(raw: RawFile) -> str:
-    """Insert of the rows with a reason; parameters: the load number, the source, the path.
+    """Insert of a staged file's rows with a reason; parameters: the load number, the source,
+    the path, the load number.
 
     Their content is the row as read: the file's rows are read again and matched by number.
     """
     return (
-        "insert into ingest.quarantine select ?, ?, ?, _row_number, _incoming._reason, "
+        "insert into batch_quarantine select ?, ?, ?, _row_number, staged._reason, "
         f"{original_row(raw, 'original')} "
-        f"from _incoming join ({raw.select_sql}) as original using (_row_number) "
-        "where _incoming._reason is not null"
+        f"from batch_rows as staged join ({raw.select_sql}) as original using (_row_number) "
+        "where staged._load_seq = ? and staged._reason is not null"
     )
 
 
-def _reject_invalid_patterns(con: duckdb.DuckDBPyConnection) -> None:
+def _reject_invalid_patterns(con: duckdb.DuckDBPyConnection, load_seq: int) -> None:
     """A message_pattern DuckDB's regex engine cannot compile would break every later build."""
     patterns = con.execute(
-        "select distinct message_pattern from _incoming where message_pattern is not null"
+        "select distinct message_pattern from batch_rows "
+        "where _load_seq = ? and message_pattern is not null",
+        [load_seq],
     ).fetchall()
     # Compile on a scratch connection: an error would abort the load's transaction.
     with duckdb.connect() as scratch:
         invalid = [p for (p,) in patterns if not _compiles(scratch, p)]
     for pattern in invalid:
         con.execute(
-            "update _incoming set _reason = concat_ws('; ', _reason, "
-            "'invalid regular expression in message_pattern') where message_pattern = ?",
-            [pattern],
+            "update batch_rows set _reason = concat_ws('; ', _reason, "
+            "'invalid regular expression in message_pattern') "
+            "where _load_seq = ? and message_pattern = ?",
+            [load_seq, pattern],
         )
 
 
