@@ -61,7 +61,7 @@ def serve_assessments(settings: Settings) -> None:
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
         raise ConfigError(f"{path}: too long for a Unix socket; use a home with a shorter path")
     settings.ensure_layout()
-    transform.invoke(settings, "parse")  # imports dbt and loads the project: paid here, once
+    transform.parse(settings)  # imports dbt and parses the project: paid here, once
     path.unlink(missing_ok=True)
     previous_umask = os.umask(0o177)  # only this user may connect: the socket is created 0600
     try:

@@ -64,7 +64,7 @@ def ingest_landing(settings: Settings) -> list[FileLoad]:
 def ingest_step(settings: Settings, run: Run) -> Run:
     """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
-    transform.import_dbt_in_background()  # the build step needs it next
+    transform.parse_in_background(settings)  # the build step needs it next
     with session(settings.warehouse) as con:
         loads = ingest_pending(con, settings.landing, settings.quarantine, settings.exports)
         runs.start_run(con, run.run_id, "daily", run.as_of)

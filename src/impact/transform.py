@@ -1,21 +1,27 @@
 """Run the dbt project in-process (one invocation at a time, partial parsing kept on).
 
 dbt is imported inside the functions that run it: its import takes about 1.5 s, which
-commands that only read the warehouse (status, report, show) should not pay.
+commands that only read the warehouse (status, report, show) should not pay. A project parsed
+ahead (`parse`, `parse_in_background`) is handed to the next invocations with the same
+arguments, which then skip loading it (about a second each).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from impact.config import Settings, apply_runtime_environment
 from impact.errors import ImpactError
-from impact.warmup import import_in_background
+
+if TYPE_CHECKING:
+    from dbt.contracts.graph.manifest import Manifest
 
 DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 _PARAMS_SQL = Path(__file__).with_name("params.sql")
@@ -63,18 +69,52 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
     ]
 
 
-def import_dbt_in_background() -> None:
-    """Start importing dbt, so that a step waiting on DuckDB before the build hides it."""
-    import_in_background("dbt.cli.main", "dbt.adapters.duckdb.connections")
+# The last project parsed ahead (a dbt Manifest) by the arguments it was parsed with, and the
+# parses still running.
+_parsed_ahead: dict[tuple[str, ...], Manifest] = {}
+_parsing: dict[tuple[str, ...], threading.Thread] = {}
+
+
+def parse(settings: Settings) -> None:
+    """Import dbt and parse the project, for the next invocations with these settings."""
+    from dbt.cli.main import dbtRunner
+    from dbt.contracts.graph.manifest import Manifest
+
+    apply_runtime_environment(settings)
+    arguments = dbt_args(settings, "parse", "--quiet")
+    result = dbtRunner().invoke(arguments)
+    if result.success and isinstance(result.result, Manifest):
+        _parsed_ahead.clear()
+        _parsed_ahead[tuple(arguments)] = result.result
+
+
+def parse_in_background(settings: Settings) -> None:
+    """`parse` on a daemon thread, so that a step waiting on DuckDB before the build hides it.
+
+    If it fails, the build parses the project itself and reports what is wrong.
+    """
+    thread = threading.Thread(target=parse, args=(settings,), daemon=True)
+    _parsing[tuple(dbt_args(settings, "parse", "--quiet"))] = thread
+    thread.start()
+
+
+def _parsed(settings: Settings) -> Manifest | None:
+    """The project parsed ahead with these settings, waiting for a parse still running."""
+    arguments = tuple(dbt_args(settings, "parse", "--quiet"))
+    running = _parsing.pop(arguments, None)
+    if running is not None:
+        running.join()
+    return _parsed_ahead.get(arguments)
 
 
 def invoke(settings: Settings, command: str, *extra: str) -> list[DbtNodeResult]:
     """Run a dbt command; raise TransformError naming what failed."""
     from dbt.cli.main import dbtRunner
 
+    manifest = _parsed(settings)
     apply_runtime_environment(settings)
     try:
-        result = dbtRunner().invoke(dbt_args(settings, command, "--quiet", *extra))
+        result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, "--quiet", *extra))
     finally:
         _release_warehouse()
     nodes = _node_results(result.result)
