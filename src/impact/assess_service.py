@@ -3,7 +3,8 @@
 A new process pays about 2.5 s before an assessment's first model runs (importing dbt, its
 first setup), which at 5M events is most of the wait. `impact assess-service` pays that once,
 then listens on a Unix socket in the home; `impact assess` hands the definition to it when it
-answers, and assesses in its own process when no service is running.
+answers, and assesses in its own process when no service is running. The service writes the
+bug report too: drawing its timeline needs matplotlib, which it also keeps loaded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from impact import transform
 from impact.assess import Assessment, DefectDefinition, assess
+from impact.bug_report import BugReport, write_bug_report
 from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError
 
@@ -32,9 +34,10 @@ def socket_path(settings: Settings) -> Path:
 
 
 def ask_service(
-    settings: Settings, definition: DefectDefinition, as_of: datetime
-) -> Assessment | None:
-    """The service's assessment, or None when no service answers for this home."""
+    settings: Settings, definition: DefectDefinition, as_of: datetime, *, show_pii: bool = False
+) -> tuple[Assessment, BugReport] | None:
+    """The service's assessment and bug report, or None when no service answers for this
+    home."""
     path = socket_path(settings)
     if not path.exists():
         return None
@@ -42,7 +45,11 @@ def ask_service(
         connection = Client(str(path), family="AF_UNIX")
     except OSError:
         return None  # a socket left by a service that was killed
-    request = {"definition": asdict(definition), "as_of": as_of.isoformat()}
+    request = {
+        "definition": asdict(definition),
+        "as_of": as_of.isoformat(),
+        "show_pii": show_pii,
+    }
     with connection:
         try:
             connection.send_bytes(json.dumps(request).encode())
@@ -51,8 +58,8 @@ def ask_service(
             return None  # the service stopped before it answered: assess here instead
     if outcome == "error":
         raise value
-    assessment: Assessment = value
-    return assessment
+    served: tuple[Assessment, BugReport] = value
+    return served
 
 
 def serve_assessments(settings: Settings) -> None:
@@ -85,6 +92,7 @@ def _answer(settings: Settings, request: dict) -> tuple[str, object]:
         # Read impact.toml again: an edit applies from the next assessment, as for a command.
         settings = load_settings(settings.home)
         result = assess(settings, definition, datetime.fromisoformat(request["as_of"]))
+        report = write_bug_report(settings, result, show_pii=request["show_pii"])
     except ImpactError as exc:
         print(f"impact: {definition.defect_id}: {exc}", file=sys.stderr, flush=True)
         return "error", exc
@@ -95,4 +103,4 @@ def _answer(settings: Settings, request: dict) -> tuple[str, object]:
     print(
         f"assessed {definition.defect_id} ({result.assessment_id}) in {seconds:.2f} s", flush=True
     )
-    return "ok", result
+    return "ok", (result, report)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from impact import pipeline, queries, ticket_views
-from impact.assess import DefectDefinition, assess
+from impact.assess import Assessment, DefectDefinition, assess
 from impact.assess_service import ask_service, serve_assessments
 from impact.bug_report import write_bug_report
 from impact.config import Settings, load_settings
@@ -299,17 +299,27 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
     as_of = args.as_of or pipeline.now()
     with terminal.progress(f"assessing {args.defect_id}") as step:
         step("assess")
-        if settings.prefect_api_url:
-            from impact.flows.assess import assess_defect
-
-            result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
+        served = None
+        if not settings.prefect_api_url:
+            served = ask_service(settings, definition, as_of, show_pii=args.show_pii)
+        if served is None:
+            result = _assess_here(settings, definition, as_of)
+            step("bug report")
+            report = write_bug_report(settings, result, show_pii=args.show_pii)
         else:
-            result = ask_service(settings, definition, as_of) or assess(settings, definition, as_of)
-        step("bug report")
-        report = write_bug_report(settings, result, show_pii=args.show_pii)
+            result, report = served
     impact = {"would_rank": result.would_rank, **result.impact}
     print(terminal.assessment_view(report, impact, args.format, color=_color()))
     return 0
+
+
+def _assess_here(settings: Settings, definition: DefectDefinition, as_of: datetime) -> Assessment:
+    """An assessment without the service: as a Prefect flow run in served mode, else here."""
+    if settings.prefect_api_url:
+        from impact.flows.assess import assess_defect
+
+        return assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
+    return assess(settings, definition, as_of)
 
 
 def _ledger_rows(loads: Sequence[FileLoad]) -> list[dict[str, object]]:

@@ -61,6 +61,11 @@ def test_the_service_assesses_as_the_command_alone_does(
     served = _assess(demo_copy.home, capsys, "--defect-id", "BUG-501")
     assert served["accounts"]["affected_accounts"] == truth["affected_accounts"]
     assert served["accounts"]["affected_arr_usd"] == pytest.approx(truth["affected_arr_usd"])
+    # The service writes the bug report, as asked.
+    assert served["pii_masked"] is True
+    assert Path(served["files"]["report.md"]).read_text().startswith("# ")
+    shown = _assess(demo_copy.home, capsys, "--defect-id", "BUG-501", "--show-pii")
+    assert shown["pii_masked"] is False
 
     assert _stop(service).startswith("assessed BUG-501 (asm_")
     assert not socket_path(demo_copy).exists()
