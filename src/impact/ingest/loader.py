@@ -124,7 +124,7 @@ def load_files(
     staged: list[_Staged] = []
     for position, path in enumerate(paths):
         [digest] = landed_hashes(con, [(path, source.name)])
-        if any(file.load.file_hash == digest for file in staged):
+        if any(each.load.file_hash == digest for each in staged):
             # The same bytes as a staged file: store that first, so the ledger knows it.
             loads.update(_store(con, source, staged, quarantine))
             staged = []
@@ -142,15 +142,20 @@ def load_files(
                 ),
             )
             continue
+        # Each file is staged all or nothing: temporary tables roll back too.
+        con.execute("begin transaction")
         try:
-            staged.append(_stage(con, position, path, source, digest, exports or Exports(), shape))
+            file = _stage(con, position, path, source, digest, exports or Exports(), shape)
         except (duckdb.Error, InputError) as exc:
+            con.execute("rollback")
             message = exc.args[0] if isinstance(exc, InputError) else _reader_error(path, exc)
             loads[position] = _record(
                 con, FileLoad(str(path), source.name, digest, "rejected", 0, 0, 0, 0, message)
             )
             continue
-        if sum(file.good_rows for file in staged) >= STORE_ROWS:
+        con.execute("commit")
+        staged.append(file)
+        if sum(each.good_rows for each in staged) >= STORE_ROWS:
             loads.update(_store(con, source, staged, quarantine))
             staged = []
     loads.update(_store(con, source, staged, quarantine))
@@ -166,26 +171,7 @@ def _stage(
     exports: Exports,
     shape: str | None,
 ) -> _Staged:
-    """Read one file into the batch tables, all or nothing (temporary tables roll back too)."""
-    con.execute("begin transaction")
-    try:
-        staged = _read_into_batch(con, position, path, source, digest, exports, shape)
-    except (duckdb.Error, InputError):
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-    return staged
-
-
-def _read_into_batch(
-    con: duckdb.DuckDBPyConnection,
-    position: int,
-    path: Path,
-    source: Source,
-    digest: str,
-    exports: Exports,
-    shape: str | None,
-) -> _Staged:
+    """Read one file into the batch tables."""
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise InputError(
