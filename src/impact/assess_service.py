@@ -68,7 +68,7 @@ def serve_assessments(settings: Settings) -> None:
     if len(os.fsencode(path)) > _MAX_SOCKET_PATH:
         raise ConfigError(f"{path}: too long for a Unix socket; use a home with a shorter path")
     settings.ensure_layout()
-    transform.parse(settings)  # imports dbt and parses the project: paid here, once
+    transform.parse(settings)  # imports dbt and parses the project: paid here, not per request
     path.unlink(missing_ok=True)
     previous_umask = os.umask(0o177)  # only this user may connect: the socket is created 0600
     try:
@@ -99,6 +99,9 @@ def _answer(settings: Settings, request: dict) -> tuple[str, object]:
     except Exception as exc:  # a bug must not stop the service; the command reports it
         print(f"impact: {definition.defect_id}: {exc!r}", file=sys.stderr, flush=True)
         return "error", ImpactError(f"the assessment service failed: {exc}")
+    finally:
+        # A build uses up its parsed project: parse the next one while this answer goes out.
+        transform.parse_in_background(settings)
     seconds = time.perf_counter() - started
     print(
         f"assessed {definition.defect_id} ({result.assessment_id}) in {seconds:.2f} s", flush=True

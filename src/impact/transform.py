@@ -70,13 +70,14 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
 
 
 # The last project parsed ahead (a dbt Manifest) by the arguments it was parsed with, and the
-# parses still running.
+# parse still running. A parsed project serves one invocation: a build changes it (an ephemeral
+# model it compiled is not written into the next build's SQL again).
 _parsed_ahead: dict[tuple[str, ...], Manifest] = {}
-_parsing: dict[tuple[str, ...], threading.Thread] = {}
+_parsing: list[threading.Thread] = []
 
 
 def parse(settings: Settings) -> None:
-    """Import dbt and parse the project, for the next invocations with these settings."""
+    """Import dbt and parse the project, for the next invocation with these settings."""
     from dbt.cli.main import dbtRunner
     from dbt.contracts.graph.manifest import Manifest
 
@@ -93,25 +94,28 @@ def parse_in_background(settings: Settings) -> None:
 
     If it fails, the build parses the project itself and reports what is wrong.
     """
+    _wait_for_parse()  # dbt runs one invocation at a time
     thread = threading.Thread(target=parse, args=(settings,), daemon=True)
-    _parsing[tuple(dbt_args(settings, "parse", "--quiet"))] = thread
+    _parsing.append(thread)
     thread.start()
 
 
-def _parsed(settings: Settings) -> Manifest | None:
-    """The project parsed ahead with these settings, waiting for a parse still running."""
-    arguments = tuple(dbt_args(settings, "parse", "--quiet"))
-    running = _parsing.pop(arguments, None)
-    if running is not None:
-        running.join()
-    return _parsed_ahead.get(arguments)
+def _wait_for_parse() -> None:
+    while _parsing:
+        _parsing.pop().join()
+
+
+def _take_parsed(settings: Settings) -> Manifest | None:
+    """The project parsed ahead with these settings, if any, for one invocation."""
+    _wait_for_parse()
+    return _parsed_ahead.pop(tuple(dbt_args(settings, "parse", "--quiet")), None)
 
 
 def invoke(settings: Settings, command: str, *extra: str) -> list[DbtNodeResult]:
     """Run a dbt command; raise TransformError naming what failed."""
     from dbt.cli.main import dbtRunner
 
-    manifest = _parsed(settings)
+    manifest = _take_parsed(settings)
     apply_runtime_environment(settings)
     try:
         result = dbtRunner(manifest=manifest).invoke(dbt_args(settings, command, "--quiet", *extra))
