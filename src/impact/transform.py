@@ -2,8 +2,8 @@
 
 dbt is imported inside the functions that run it: its import takes about 1.5 s, which
 commands that only read the warehouse (status, report, show) should not pay. A project parsed
-ahead (`parse`, `parse_in_background`) is handed to the next invocations with the same
-arguments, which then skip loading it (about a second each).
+ahead (`parse`, `parse_in_background`) is handed to the next invocation with the same
+arguments, which then skips loading it (about a second).
 """
 
 from __future__ import annotations
