@@ -111,6 +111,9 @@ def build_deployments_suite(
         expectations=[
             ExpectContractColumns(column_set=list(columns), exact_match=False),
             *key_expectations(("deploy_id",), "One row per deploy."),
+            gx.expectations.ExpectColumnValuesToNotBeNull(
+                column="deployed_at", description="deployed_at is set."
+            ),
             ExpectSeenByAsOf(column="deployed_at", max_value=facts.as_of),
         ],
     )

@@ -37,8 +37,9 @@ def build_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
         name=TABLE,
         expectations=[
             ExpectContractColumns(column_set=list(COLUMNS), exact_match=False),
-            e.ExpectColumnValuesToNotBeNull(
-                column="signature_id", description="signature_id is set."
+            *(
+                e.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is set.")
+                for column in ("signature_id", "status")
             ),
             e.ExpectColumnValuesToBeUnique(
                 column="signature_id", description="One row per signature."

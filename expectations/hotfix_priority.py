@@ -52,6 +52,17 @@ COLUMNS = (
     "as_of",
     "run_id",
 )
+# Set on every row: an accepted-values or range expectation passes a missing value.
+REQUIRED_COLUMNS = (
+    "defect_id",
+    "priority_rank",
+    "source",
+    "severity_score",
+    "severity_level",
+    "affected_accounts",
+    "repeat_affected_accounts",
+    "trend",
+)
 COUNT_COLUMNS = (
     "affected_accounts",
     "repeat_affected_accounts",
@@ -83,7 +94,7 @@ def build_suite(facts: ValidationFacts, row_count: int) -> gx.ExpectationSuite:
             ExpectContractColumns(column_set=list(COLUMNS), exact_match=False),
             *(
                 e.ExpectColumnValuesToNotBeNull(column=column, description=f"{column} is set.")
-                for column in ("defect_id", "priority_rank", "severity_score", "severity_level")
+                for column in REQUIRED_COLUMNS
             ),
             e.ExpectColumnValuesToBeUnique(column="defect_id", description="One row per defect."),
             ExpectRankIsPermutation(

@@ -1,6 +1,7 @@
 """Suites for the ticket analytics tables: clusters of similar tickets (the sibling of
 emerging_signatures) in full, and the key of each other table. That clusters are closed under
-similarity and suggestions follow their evidence are dbt tests (dbt_project/tests/)."""
+similarity, suggestions follow their evidence and members belong to a listed cluster are dbt
+tests (dbt_project/)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ TRENDS_TABLE = "ticket_volume_trends"
 SUGGESTIONS_TABLE = "triage_suggestions"
 EVIDENCE_TABLE = "triage_evidence"
 TRIAGE_CLASSES = ("product_defect", "suspected_defect", "configuration", "user_error_or_question")
+TREND_DIMENSIONS = ("all", "tag", "classification", "channel", "plan_tier")
 
 CLUSTER_COLUMNS = (
     "cluster_id",
@@ -82,6 +84,11 @@ def build_trends_suite(facts: ValidationFacts) -> gx.ExpectationSuite:
             *key_expectations(
                 ("dimension", "dimension_value", "window_start"),
                 "One row per series and window.",
+            ),
+            gx.expectations.ExpectColumnValuesToBeInSet(
+                column="dimension",
+                value_set=list(TREND_DIMENSIONS),
+                description="A series is the total or one of the four dimensions.",
             ),
             ExpectCountNotNegative(column="ticket_count", min_value=0),
         ],

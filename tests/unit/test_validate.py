@@ -173,6 +173,12 @@ PLANTED = {
         "hotfix_priority.expect_severity_level_matches_score[severity_score,severity_level]",
         1,
     ),
+    "no trend": (
+        plant("hotfix_priority", "trend", 2, None),
+        None,
+        "hotfix_priority.expect_column_values_to_not_be_null[trend]",
+        1,
+    ),
     "rank gap": (
         plant("hotfix_priority", "priority_rank", 2, 4),
         None,
@@ -269,7 +275,8 @@ def test_missing_column_blocks_and_its_rules_fail_closed() -> None:
     report = validate_tables(tables, FACTS, None)
     columns = "hotfix_priority.expect_contract_columns"
     trend = "hotfix_priority.expect_column_values_to_be_in_set[trend]"
-    assert set(report.failed_blocking) == {columns, trend}
+    trend_set = "hotfix_priority.expect_column_values_to_not_be_null[trend]"
+    assert set(report.failed_blocking) == {columns, trend, trend_set}
     assert "emerging_signatures" not in {r.table for r in report.results}
     outcomes = {f"{r.table}.{r.expectation}": r for r in report.results}
     assert outcomes[columns].detail == "missing: trend"
