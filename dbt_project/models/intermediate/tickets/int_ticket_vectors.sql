@@ -11,9 +11,7 @@
 with
 
 explained as (
-    select distinct matched.ticket_id
-    from {{ ref('int_tickets_matched_to_defects') }} as matched
-    inner join {{ ref('int_known_defects') }} as known on matched.defect_id = known.defect_id
+    select distinct ticket_id from {{ ref('int_tickets_matched_to_known_defects') }}
 ),
 
 scoped as (
