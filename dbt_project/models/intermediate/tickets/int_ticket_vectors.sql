@@ -11,7 +11,9 @@
 with
 
 explained as (
-    select distinct ticket_id from {{ ref('int_tickets_matched_to_known_defects') }}
+    select distinct matched.ticket_id
+    from {{ ref('int_tickets_matched_to_defects') }} as matched
+    inner join {{ ref('int_known_defects') }} as known on matched.defect_id = known.defect_id
 ),
 
 scoped as (
