@@ -275,8 +275,8 @@ def test_missing_column_blocks_and_its_rules_fail_closed() -> None:
     report = validate_tables(tables, FACTS, None)
     columns = "hotfix_priority.expect_contract_columns"
     trend = "hotfix_priority.expect_column_values_to_be_in_set[trend]"
-    trend_set = "hotfix_priority.expect_column_values_to_not_be_null[trend]"
-    assert set(report.failed_blocking) == {columns, trend, trend_set}
+    trend_required = "hotfix_priority.expect_column_values_to_not_be_null[trend]"
+    assert set(report.failed_blocking) == {columns, trend, trend_required}
     assert "emerging_signatures" not in {r.table for r in report.results}
     outcomes = {f"{r.table}.{r.expectation}": r for r in report.results}
     assert outcomes[columns].detail == "missing: trend"
