@@ -20,8 +20,8 @@ import pytest
 from impact import pipeline
 from impact.config import Settings, load_settings
 from impact.demo.generator import DEMO_AS_OF
+from impact.gate import ValidationFailed
 from impact.publish import PUBLISHED_TABLES, current_snapshot
-from impact.transform import TransformError
 from impact.warehouse import session
 
 LAST_DAY = "events_2026-10-31.parquet"
@@ -137,9 +137,9 @@ def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
     ],
     ids=["an-earlier-event", "another-new-event"],
 )
-def test_a_new_load_that_repeats_an_event_key_stops_the_build(demo_copy, repeated):
-    # Ingestion drops re-delivered rows. Were one to slip through, the build must stop before
-    # anything is published.
+def test_an_event_written_past_ingestion_stops_the_run_before_publishing(demo_copy, repeated):
+    # Ingestion never loads a key twice. An event written into the raw table by anything else
+    # is one the load ledger does not count, so the run must stop before publishing.
     published = current_snapshot(demo_copy.published)
     with session(demo_copy.warehouse) as con:
         (next_load,) = con.execute("select max(_load_seq) + 1 from raw.error_events").fetchone()
@@ -147,7 +147,7 @@ def test_a_new_load_that_repeats_an_event_key_stops_the_build(demo_copy, repeate
             f"insert into raw.error_events select * replace ({next_load} as _load_seq) "
             f"from ({repeated})"
         )
-    with pytest.raises(TransformError, match="error_event_keys_are_unique"):
+    with pytest.raises(ValidationFailed, match="load_ledger.expect_raw_rows_match_ledger"):
         pipeline.run(demo_copy, as_of=DEMO_AS_OF)
     assert current_snapshot(demo_copy.published) == published
 
