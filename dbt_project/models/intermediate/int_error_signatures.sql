@@ -6,9 +6,9 @@ events as (
 ),
 
 -- Grouped by the signature alone, which is the hash of service, error code and template, so
--- those are the same on all its events. Counting distinct accounts under the long template as
--- a group key as well took twice as long (20M events: 2.4 s against 1.3 s), and reading them
--- in a second pass over the events took 1.4 s against 1.2 s with any_value.
+-- those are the same on all its events (any_value reads them in the same pass). Distinct
+-- accounts are counted by emerging_signatures, only for the signatures it may flag: counting
+-- them for every signature took 1.0 s of 1.2 s at 20M events.
 final as (
     select
         signature_id,
@@ -17,8 +17,7 @@ final as (
         {{ dbt.any_value('template') }} as template,
         min(occurred_at) as first_seen_at,
         max(occurred_at) as last_seen_at,
-        count(*) as event_count,
-        count(distinct account_id) as affected_accounts
+        count(*) as event_count
     from events
     group by signature_id
 )

@@ -22,23 +22,14 @@ explained as (
 
 -- New after a deploy: first seen recently, within the attribution window after a deploy of
 -- its service that had history before it, and already more than a one-off.
-new_signatures as (
+new_candidates as (
     select
         signature_id,
         service,
-        first_seen_at as onset_at
+        first_seen_at
     from signatures
     where first_seen_at > {{ dbt.dateadd('day', -var('window_new_signature_days'), as_of()) }}
-        and affected_accounts >= {{ var('emerging_min_accounts') }}
         and event_count >= {{ var('emerging_new_min_events') }}
-),
-
-new_onsets as (
-    select signature_id as subject_id, service, onset_at from new_signatures
-),
-
-new_after_deploy as (
-    {{ deploy_attribution('new_onsets', ref('int_error_events_signed')) }}
 ),
 
 -- Spiking: the last window's count against the same-length windows of its own baseline.
@@ -111,6 +102,38 @@ spiking as (
         and recent_accounts >= {{ var('emerging_min_accounts') }}
 ),
 
+-- Distinct accounts ever affected, counted only for the signatures that may be flagged.
+reach as (
+    select
+        signature_id,
+        count(distinct account_id) as affected_accounts
+    from events
+    where signature_id in (
+        select signature_id from new_candidates
+        union all
+        select signature_id from spiking
+    )
+    group by signature_id
+),
+
+new_signatures as (
+    select
+        new_candidates.signature_id,
+        new_candidates.service,
+        new_candidates.first_seen_at as onset_at
+    from new_candidates
+    inner join reach on new_candidates.signature_id = reach.signature_id
+    where reach.affected_accounts >= {{ var('emerging_min_accounts') }}
+),
+
+new_onsets as (
+    select signature_id as subject_id, service, onset_at from new_signatures
+),
+
+new_after_deploy as (
+    {{ deploy_attribution('new_onsets', ref('int_error_events_signed')) }}
+),
+
 spike_onsets as (
     select signature_id as subject_id, service, recent_onset_at as onset_at from spiking
 ),
@@ -162,7 +185,7 @@ final as (
         signatures.first_seen_at,
         signatures.last_seen_at,
         signatures.event_count,
-        signatures.affected_accounts,
+        reach.affected_accounts,
         coalesce(ticket_counts.ticket_count, 0) as ticket_count,
         flagged.suspected_deploy_id,
         flagged.suspected_version,
@@ -175,6 +198,7 @@ final as (
         {{ run_id() }} as run_id
     from flagged
     inner join signatures on flagged.signature_id = signatures.signature_id
+    inner join reach on flagged.signature_id = reach.signature_id
     left join spiking on flagged.signature_id = spiking.signature_id
     left join ticket_counts on flagged.signature_id = ticket_counts.signature_id
     left join explained on flagged.signature_id = explained.signature_id
