@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
+from impact import pipeline
 from impact.cli import main
 from impact.config import Settings
 from tests.fixtures.demo import defect_truth, published_rows
@@ -108,6 +110,34 @@ def test_emerging_lists_the_regression_and_nothing_else(demo_home, ground_truth)
             None,
         )
     ]
+
+
+def test_a_planted_spike_on_an_old_signature_is_emerging_with_its_lifetime_accounts(demo_copy):
+    # A signature nobody filed: once a day for 20 days on three accounts (so it is not new),
+    # then 40 events in the last 24 hours on five accounts, two of them seen before.
+    as_of = datetime(2026, 11, 1)
+    history = [
+        (as_of - timedelta(days=day, hours=3), f"acc_0000{1 + day % 3}") for day in range(2, 22)
+    ]
+    spike = [(as_of - timedelta(minutes=20 * n + 5), f"acc_0000{2 + n % 5}") for n in range(40)]
+    rows = [
+        f"spike-{n},{at:%Y-%m-%dT%H:%M:%SZ},{account},billing,error,LEDGER_SYNC_STALL,"
+        f"Ledger sync stalled for batch {1000 + n} after 3 retries"
+        for n, (at, account) in enumerate(history + spike)
+    ]
+    landed = demo_copy.landing / "error_events" / "ledger_sync.csv"
+    landed.write_text(
+        "event_id,occurred_at,account_id,service,level,error_code,message\n" + "\n".join(rows)
+    )
+    pipeline.run(demo_copy, as_of=as_of)
+
+    [row] = published_rows(
+        demo_copy, "select * from emerging_signatures where error_code = 'LEDGER_SYNC_STALL'"
+    )
+    accounts = {account for _, account in history + spike}
+    assert (row["status"], row["recent_events"], row["event_count"]) == ("spiking", 40, 60)
+    assert row["affected_accounts"] == len(accounts) == 6
+    assert row["matched_defect_id"] is None
 
 
 def test_assess_reports_the_empty_export_defect(demo_home, capsys):
