@@ -122,28 +122,6 @@ def test_redelivered_file_and_repeated_rows_never_double_count(settings, warehou
     assert warehouse.execute("select count(*) from raw.tickets").fetchone() == (4,)
 
 
-def test_a_warehouse_from_before_row_hashes_gets_them_and_still_finds_repeats(
-    settings, warehouse
-):
-    write_rows(settings.landing / "tickets" / "day1.jsonl", TICKETS)
-    _ingest(settings, warehouse)
-    # As an older version left it: raw keys without their hashes.
-    warehouse.execute("alter table raw.tickets drop column _row_hash")
-    write_rows(
-        settings.landing / "tickets" / "day2.jsonl",
-        [TICKETS[0], {"ticket_id": "t4", "account_id": "acc_3", "created_at": "2026-10-04"}],
-    )
-    [load] = _ingest(settings, warehouse)
-    assert (load.rows_loaded, load.rows_duplicate) == (1, 1)
-    assert warehouse.execute(
-        "select count(*), count(*) filter (_row_hash = md5_number(_row_key)) from raw.tickets"
-    ).fetchone() == (4, 4)
-    assert warehouse.execute(
-        "select is_nullable from information_schema.columns "
-        "where table_name = 'tickets' and column_name = '_row_hash'"
-    ).fetchone() == ("NO",)
-
-
 def test_bad_rows_are_quarantined_with_reasons(settings, warehouse):
     path = settings.landing / "error_events" / "events.jsonl"
     path.write_text(

@@ -188,8 +188,7 @@ def _stage(
     conformed = conform_sql(source, raw, shaped.aliases)
     _create_batch_tables(con, conformed)
     con.execute(
-        f"insert into batch_rows by name select *, md5_number(_row_key) as _row_hash, "
-        f"{load_seq} as _load_seq from ({conformed})"
+        f"insert into batch_rows by name select *, {load_seq} as _load_seq from ({conformed})"
     )
     con.execute("insert into batch_files values (?, ?)", [load_seq, digest])
     if source.name == "defects":
@@ -221,7 +220,7 @@ def _create_batch_tables(con: duckdb.DuckDBPyConnection, conformed: str) -> None
     """The staged rows (conformed, with their load), quarantined rows and file hashes."""
     con.execute(
         "create temp table if not exists batch_rows as "
-        f"select *, 0::uhugeint as _row_hash, 0::bigint as _load_seq from ({conformed}) limit 0; "
+        f"select *, 0::bigint as _load_seq from ({conformed}) limit 0; "
         "create temp table if not exists batch_quarantine as "
         "select * from ingest.quarantine limit 0; "
         "create temp table if not exists batch_files (_load_seq bigint, file_hash varchar)"
@@ -271,10 +270,9 @@ def _insert_loaded(source: Source) -> str:
     """Insert of the batch's good rows that are new."""
     columns = ", ".join(quote_identifier(c) for c in source.column_names)
     return f"""
-        insert into raw.{source.name} ({columns}, extra, _row_key, _row_hash, _file_hash,
-            _load_seq, _row_number)
-        select {columns}, extra, _row_key, _row_hash, batch_files.file_hash, _load_seq,
-            _row_number
+        insert into raw.{source.name} ({columns}, extra, _row_key, _file_hash, _load_seq,
+            _row_number)
+        select {columns}, extra, _row_key, batch_files.file_hash, _load_seq, _row_number
         from batch_rows
         inner join batch_files using (_load_seq)
         where _reason is null
@@ -283,14 +281,14 @@ def _insert_loaded(source: Source) -> str:
                 select (_load_seq, _row_number) from batch_rows
                 where _reason is null
                 qualify row_number() over (
-                    partition by _row_hash order by _load_seq, _row_number
+                    partition by _row_key order by _load_seq, _row_number
                 ) > 1
             )
-            -- nor of a row already loaded. Probe the history with the batch's key hashes: the
-            -- hash table then holds the batch's, not every one ever loaded.
-            and _row_hash not in (
-                select _row_hash from raw.{source.name}
-                where _row_hash in (select _row_hash from batch_rows)
+            -- nor of a row already loaded. Probe the history with the batch's keys: the hash
+            -- table then holds the batch's keys, not every key ever loaded.
+            and _row_key not in (
+                select _row_key from raw.{source.name}
+                where _row_key in (select _row_key from batch_rows)
             )
         """
 
