@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -21,12 +23,18 @@ def ensure_run_ledger(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_RUNS_SQL.read_text())
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, kind: str, as_of: datetime) -> None:
+def start_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    kind: str,
+    as_of: datetime,
+    dbt_vars: Mapping[str, Any],
+) -> None:
     ensure_run_ledger(con)
     con.execute(
         "insert into ops.runs (run_id, kind, as_of, started_at, status, code_version, "
         "dbt_project_hash) values (?, ?, ?, ?, 'running', ?, ?)",
-        [run_id, kind, as_of, _now(), code_version(), dbt_project_hash()],
+        [run_id, kind, as_of, _now(), code_version(), dbt_project_hash(dbt_vars)],
     )
 
 
@@ -77,10 +85,13 @@ def finish_run(
     )
 
 
-def model_code_changed(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
-    """True when the dbt project may differ from the code that built the warehouse's tables.
+def models_changed(
+    con: duckdb.DuckDBPyConnection, run_id: str, dbt_vars: Mapping[str, Any]
+) -> bool:
+    """True when the dbt project or its vars may differ from what built the warehouse's
+    relations.
 
-    That code is the last published run's, or that of any daily run after it (a failed run may
+    That is the last published run's, or that of any daily run after it (a failed run may
     have rebuilt models too); with no published run, nothing is known, so it may differ.
     """
     ensure_run_ledger(con)
@@ -93,7 +104,7 @@ def model_code_changed(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
             [run_id],
         ).fetchall()
     }
-    return hashes != {dbt_project_hash()}
+    return hashes != {dbt_project_hash(dbt_vars)}
 
 
 def code_version() -> str:
@@ -111,9 +122,10 @@ def code_version() -> str:
     return f"{__version__}+{commit}"
 
 
-def dbt_project_hash() -> str:
-    """sha256 over the dbt project's SQL and YAML: which model code produced the numbers."""
-    digest = hashlib.sha256()
+def dbt_project_hash(dbt_vars: Mapping[str, Any]) -> str:
+    """sha256 over the dbt project's SQL and YAML and the vars it runs with: which model code
+    and settings produced the numbers."""
+    digest = hashlib.sha256(json.dumps(dbt_vars, sort_keys=True).encode())
     for path in sorted(DBT_PROJECT.rglob("*")):
         if path.suffix in (".sql", ".yml") and "target" not in path.parts:
             digest.update(str(path.relative_to(DBT_PROJECT)).encode())

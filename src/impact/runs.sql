@@ -10,7 +10,7 @@ create table if not exists ops.runs (
     status varchar not null,             -- running, published, failed_build, failed_validation
     message varchar,
     code_version varchar,                -- package version and git commit, when known
-    dbt_project_hash varchar,            -- sha256 of the models and macros that ran
+    dbt_project_hash varchar,            -- sha256 of the models and macros, and their vars
     dbt_nodes bigint,
     snapshot varchar                     -- the published snapshot folder, when published
 );

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from impact import pipeline
+from impact import pipeline, transform
 from impact.config import Settings, load_settings
 from impact.demo.generator import DEMO_AS_OF
 from impact.gate import ValidationFailed
@@ -129,6 +129,37 @@ def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
     assert _sentinels(thirty_one_days) == {SIGNED: 0, MATCHED: 0}
 
 
+def test_changed_settings_rebuild_the_incremental_models(thirty_one_days, tmp_path):
+    # The triage windows are incremental and read the lookback: a new one must reach every
+    # ticket, not only the new ones.
+    home = _copy(thirty_one_days, tmp_path)
+    _plant_sentinels(home)
+    (home.home / "impact.toml").write_text("[tickets]\ntriage_lookback_hours = 12\n")
+    pipeline.run(load_settings(home.home), as_of=DEMO_AS_OF)
+    assert _sentinels(home) == {SIGNED: 0, MATCHED: 0}
+
+
+def test_an_unchanged_run_keeps_the_views_and_runs_every_data_test(thirty_one_days, tmp_path):
+    home = _copy(thirty_one_days, tmp_path)
+    with session(home.warehouse) as con:
+        con.execute("comment on view staging.stg_landing__accounts is 'made before'")
+    pipeline.run(home, as_of=DEMO_AS_OF)
+    with session(home.warehouse, read_only=True) as con:
+        comment = con.execute(
+            "select comment from duckdb_views() where view_name = 'stg_landing__accounts'"
+        ).fetchone()
+    assert comment == ("made before",)
+
+    daily = transform.invoke(
+        home, "build", "--exclude", "tag:assessment", "--select", pipeline.UNCHANGED_MODELS
+    )
+    everything = transform.invoke(
+        home, "build", "--exclude", "tag:assessment", "--exclude-resource-type", "unit_test"
+    )
+    assert _data_tests(daily) == _data_tests(everything) != set()
+    assert not [n.unique_id for n in daily if n.unique_id.startswith("model.impact.stg_")]
+
+
 @pytest.mark.parametrize(
     "repeated",
     [
@@ -150,6 +181,15 @@ def test_an_event_written_past_ingestion_stops_the_run_before_publishing(demo_co
     with pytest.raises(ValidationFailed, match="load_ledger.expect_raw_rows_match_ledger"):
         pipeline.run(demo_copy, as_of=DEMO_AS_OF)
     assert current_snapshot(demo_copy.published) == published
+
+
+def _copy(settings: Settings, tmp_path: Path) -> Settings:
+    shutil.copytree(settings.home, tmp_path / "home", symlinks=True)
+    return load_settings(tmp_path / "home")
+
+
+def _data_tests(nodes: list[transform.DbtNodeResult]) -> set[str]:
+    return {node.unique_id for node in nodes if node.unique_id.startswith("test.")}
 
 
 def _plant_sentinels(settings: Settings) -> None:
