@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from impact import pipeline
 from impact.config import TELEMETRY_OFF, Settings, load_settings
 from impact.warehouse import session
+from tests.fixtures.demo import copy_home
 
 # Tests make no outbound calls either, and keep Prefect's state out of ~/.prefect.
 os.environ.update(TELEMETRY_OFF)
@@ -53,5 +53,4 @@ def ground_truth(demo_home: Settings) -> dict[str, Any]:
 @pytest.fixture
 def demo_copy(demo_home: Settings, tmp_path: Path) -> Settings:
     """A private copy of the demo home, for tests that load or publish more."""
-    shutil.copytree(demo_home.home, tmp_path / "home", symlinks=True)
-    return load_settings(tmp_path / "home")
+    return copy_home(demo_home, tmp_path / "home")

@@ -23,6 +23,7 @@ from impact.demo.generator import DEMO_AS_OF
 from impact.gate import ValidationFailed
 from impact.publish import PUBLISHED_TABLES, current_snapshot
 from impact.warehouse import session
+from tests.fixtures.demo import copy_home
 
 LAST_DAY = "events_2026-10-31.parquet"
 TICKETS = "tickets.jsonl"
@@ -132,7 +133,7 @@ def test_changed_model_code_rebuilds_the_incremental_models(thirty_one_days):
 def test_changed_settings_rebuild_the_incremental_models(thirty_one_days, tmp_path):
     # The triage windows are incremental and read the lookback: a new one must reach every
     # ticket, not only the new ones.
-    home = _copy(thirty_one_days, tmp_path)
+    home = copy_home(thirty_one_days, tmp_path / "home")
     _plant_sentinels(home)
     (home.home / "impact.toml").write_text("[tickets]\ntriage_lookback_hours = 12\n")
     pipeline.run(load_settings(home.home), as_of=DEMO_AS_OF)
@@ -140,7 +141,7 @@ def test_changed_settings_rebuild_the_incremental_models(thirty_one_days, tmp_pa
 
 
 def test_an_unchanged_run_keeps_the_views_and_runs_every_data_test(thirty_one_days, tmp_path):
-    home = _copy(thirty_one_days, tmp_path)
+    home = copy_home(thirty_one_days, tmp_path / "home")
     with session(home.warehouse) as con:
         con.execute("comment on view staging.stg_landing__accounts is 'made before'")
     pipeline.run(home, as_of=DEMO_AS_OF)
@@ -181,11 +182,6 @@ def test_an_event_written_past_ingestion_stops_the_run_before_publishing(demo_co
     with pytest.raises(ValidationFailed, match="load_ledger.expect_raw_rows_match_ledger"):
         pipeline.run(demo_copy, as_of=DEMO_AS_OF)
     assert current_snapshot(demo_copy.published) == published
-
-
-def _copy(settings: Settings, tmp_path: Path) -> Settings:
-    shutil.copytree(settings.home, tmp_path / "home", symlinks=True)
-    return load_settings(tmp_path / "home")
 
 
 def _data_tests(nodes: list[transform.DbtNodeResult]) -> set[str]:
