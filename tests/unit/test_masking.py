@@ -1,4 +1,5 @@
-"""The `mask_message` macro, compiled through dbt and run in DuckDB on crafted messages."""
+"""The `mask_message` macro, compiled through dbt and run in DuckDB on crafted messages, and
+`mask_templates`, which must give the same templates: every case runs through both."""
 
 from __future__ import annotations
 
@@ -20,6 +21,25 @@ from crafted_messages
 order by position
 """
 
+# A model's way: each distinct mask key masked once, each rule only on keys holding its needs.
+MASK_KEYS_SQL = """
+with
+
+keyed as (
+    select position, {{ mask_key('message') }} as mask_key
+    from crafted_messages
+),
+
+templates as (
+    {{ mask_templates('(select distinct mask_key from keyed)') }}
+)
+
+select templates.template
+from keyed
+left join templates on keyed.mask_key = templates.mask_key
+order by keyed.position
+"""
+
 Mask = Callable[[Sequence[str | None]], list[str | None]]
 
 
@@ -33,9 +53,9 @@ def load_bench() -> ModuleType:
     return module
 
 
-@pytest.fixture(scope="module")
-def mask() -> Mask:
-    compiled_sql = load_bench().compile_dbt_sql(MASK_SQL)
+@pytest.fixture(scope="module", params=[MASK_SQL, MASK_KEYS_SQL], ids=["message", "mask_keys"])
+def mask(request: pytest.FixtureRequest) -> Mask:
+    compiled_sql = load_bench().compile_dbt_sql(request.param)
 
     def run(messages: Sequence[str | None]) -> list[str | None]:
         con = duckdb.connect()

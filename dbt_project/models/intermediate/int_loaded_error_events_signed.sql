@@ -24,10 +24,7 @@ messages as (
 ),
 
 templates as (
-    select
-        mask_key,
-        {{ mask_template('mask_key') }} as template
-    from (select distinct mask_key from messages) as distinct_keys
+    {{ mask_templates('(select distinct mask_key from messages)') }}
 ),
 
 templated as (
