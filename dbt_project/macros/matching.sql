@@ -126,6 +126,8 @@ select * from final
     (defect_event_samples), so that nothing after matching reads the events again. -#}
 {% macro matched_event_columns(events) -%}
     {{ events }}.event_key,
+    {{ events }}._load_seq,
+    {{ events }}._row_number,
     {{ events }}.account_id,
     {{ events }}.service,
     {{ events }}.occurred_at,

@@ -193,11 +193,11 @@ def _plant_sentinels(settings: Settings) -> None:
     occurring after as_of, so no published number sees it."""
     with session(settings.warehouse) as con:
         for table in (SIGNED, MATCHED):
-            con.execute(f"delete from {table} where event_key = 'sentinel'")
+            con.execute(f"delete from {table} where account_id = 'acc_sentinel'")
         con.execute(
-            f"insert into {SIGNED} (event_key, occurred_at, account_id, service, _load_seq, "
-            "template, signature_id) values ('sentinel', timestamp '2099-01-01', "
-            "'acc_sentinel', 'sentinel', 0, 'sentinel', 'sig_sentinel')"
+            f"insert into {SIGNED} (_load_seq, _row_number, occurred_at, account_id, service, "
+            "template, signature_id) values (0, 0, timestamp '2099-01-01', 'acc_sentinel', "
+            "'sentinel', 'sentinel', 'sig_sentinel')"
         )
         con.execute(
             f"insert into {MATCHED} (defect_id, event_key, account_id, service, occurred_at, "
@@ -211,7 +211,7 @@ def _sentinels(settings: Settings) -> dict[str, int]:
     counts = {}
     with session(settings.warehouse, read_only=True) as con:
         for table in (SIGNED, MATCHED):
-            row = con.execute(f"select count(*) from {table} where event_key = 'sentinel'")
+            row = con.execute(f"select count(*) from {table} where account_id = 'acc_sentinel'")
             counts[table] = int((row.fetchone() or (0,))[0])
     return counts
 

@@ -8,16 +8,16 @@ known as (
 suspected_events as (
     select
         definitions.defect_id,
-        signed.event_key,
         signed._load_seq,
+        signed._row_number,
         signed.signature_id
     from {{ ref('int_error_events_signed') }} as signed
     inner join {{ ref('int_suspected_defects') }} as definitions
         on signed.signature_id = definitions.signature_id
 ),
 
--- The example columns, from the raw events. Joining on the load as well lets the engine skip
--- the loads before a suspected defect's first event (new or spiking signatures: recent ones).
+-- The example columns, from the raw events. Joining on the load lets the engine skip the loads
+-- before a suspected defect's first event (new or spiking signatures: recent ones).
 suspected as (
     select
         suspected_events.defect_id,
@@ -25,8 +25,8 @@ suspected as (
         suspected_events.signature_id
     from suspected_events
     inner join {{ ref('stg_landing__error_events') }} as events
-        on suspected_events.event_key = events.event_key
-        and suspected_events._load_seq = events._load_seq
+        on suspected_events._load_seq = events._load_seq
+        and suspected_events._row_number = events._row_number
 ),
 
 final as (

@@ -27,7 +27,7 @@ new_events as {{ inlined() }} (
 
 -- The same events' signatures, so that what reads the matches never joins all signed events.
 new_signatures as (
-    select event_key, signature_id
+    select _load_seq, _row_number, signature_id
     from {{ ref('int_loaded_error_events_signed') }}
     {%- if is_incremental() %}
     where _load_seq > {{ matched_through }}
@@ -46,7 +46,9 @@ final as (
         (select max(_load_seq) from new_events) as matched_through_load_seq,
         {{ fingerprint }} as rules_fingerprint
     from matched
-    left join new_signatures on matched.event_key = new_signatures.event_key
+    left join new_signatures
+        on matched._load_seq = new_signatures._load_seq
+        and matched._row_number = new_signatures._row_number
 )
 
 select * from final

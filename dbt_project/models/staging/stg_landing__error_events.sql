@@ -21,7 +21,10 @@ final as (
         trace_id,
         -- The load that delivered the row: raw tables are append-only and every loaded file
         -- gets a higher one, so incremental models read only what they have not seen.
-        _load_seq
+        _load_seq,
+        -- With the load, the row's number in its file names the row: two integers, which
+        -- tables of every event store instead of the event key (often a 36-character UUID).
+        _row_number
     from events
 )
 
