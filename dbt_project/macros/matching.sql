@@ -84,9 +84,9 @@ code_rules as (
 coded_events as (
     select * from events
     {%- if error_codes %}
-    where upper(error_code) in (
-        {%- for code in error_codes %}{{ sql_string(code) }}{{ ", " if not loop.last }}{% endfor -%}
-    )
+    -- Comparisons, not an IN list: DuckDB joins a list of four or more constants, reading every
+    -- column of every event, where comparisons filter first (the full match at 20M: 4.4 to 3.4 s).
+    where {% for code in error_codes %}upper(error_code) = {{ sql_string(code) }}{{ " or " if not loop.last }}{% endfor %}
     {%- else %}
     where false
     {%- endif %}
