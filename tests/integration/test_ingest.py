@@ -101,6 +101,37 @@ def test_mixed_formats_in_one_source(settings, warehouse):
     assert [row[0] for row in _tickets(warehouse)] == ["t1", "t2", "t3"]
 
 
+def test_random_identifiers_are_stored_uncompressed(settings, warehouse):
+    # Compressing event ids, trace ids and row keys shrinks them little and slows every load.
+    events = [
+        {
+            "event_id": f"3f2b8c1e-9a4d-4e6f-8b7a-{n:012x}",
+            "occurred_at": "2026-10-01T10:00:00Z",
+            "account_id": "acc_1",
+            "service": "billing",
+            "message": f"Export {n} failed",
+            "trace_id": f"{n:032x}",
+        }
+        for n in range(3000)
+    ]
+    write_rows(settings.landing / "error_events" / "events.parquet", events)
+    _ingest(settings, warehouse)
+    warehouse.execute("checkpoint")
+    stored = dict(
+        warehouse.execute(
+            "select column_name, string_agg(distinct compression) "
+            "from pragma_storage_info('raw.error_events') where segment_type = 'VARCHAR' "
+            "and column_name in ('event_id', 'trace_id', '_row_key', 'message') group by all"
+        ).fetchall()
+    )
+    assert stored == {
+        "event_id": "Uncompressed",
+        "trace_id": "Uncompressed",
+        "_row_key": "Uncompressed",
+        "message": "DICT_FSST",
+    }
+
+
 def test_redelivered_file_and_repeated_rows_never_double_count(settings, warehouse):
     first = write_rows(settings.landing / "tickets" / "day1.jsonl", TICKETS)
     _ingest(settings, warehouse)

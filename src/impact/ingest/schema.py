@@ -20,13 +20,14 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def raw_table_ddl(source: Source) -> str:
     columns = ",\n    ".join(
-        f"{quote_identifier(c.name)} {c.kind.sql_type}" for c in source.columns
+        f"{quote_identifier(c.name)} {c.kind.sql_type}{c.storage}" for c in source.columns
     )
+    # _row_key is the identity, else an md5: as random as an event id, so stored the same way.
     return f"""
 create table if not exists raw.{source.name} (
     {columns},
     extra json,
-    _row_key varchar not null,
+    _row_key varchar not null using compression uncompressed,
     _file_hash varchar not null,
     _load_seq bigint not null,
     _row_number bigint not null
