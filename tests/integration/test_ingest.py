@@ -153,6 +153,35 @@ def test_redelivered_file_and_repeated_rows_never_double_count(settings, warehou
     assert warehouse.execute("select count(*) from raw.tickets").fetchone() == (4,)
 
 
+def test_text_is_trimmed_of_spaces_and_blank_text_is_missing(settings, warehouse):
+    tickets = [
+        {"ticket_id": " t1 ", "account_id": "acc_1", "created_at": " 2026-10-01T10:00:00Z"},
+        {
+            "ticket_id": "t2",
+            "account_id": "acc_2",
+            "created_at": "2026-10-02T10:00:00Z",
+            "subject": "\tExport empty \n  ",
+        },
+        {
+            "ticket_id": "t3",
+            "account_id": "   ",
+            "created_at": "2026-10-03T10:00:00Z",
+            "subject": "",
+        },
+    ]
+    write_rows(settings.landing / "tickets" / "tickets.jsonl", tickets)
+    _ingest(settings, warehouse)
+    assert warehouse.execute(
+        "select ticket_id, account_id, created_at, subject from raw.tickets order by ticket_id"
+    ).fetchall() == [
+        ("t1", "acc_1", datetime(2026, 10, 1, 10), None),
+        ("t2", "acc_2", datetime(2026, 10, 2, 10), "\tExport empty \n"),
+    ]
+    assert warehouse.execute("select reason from ingest.quarantine").fetchall() == [
+        ("missing account_id",)
+    ]
+
+
 def test_bad_rows_are_quarantined_with_reasons(settings, warehouse):
     path = settings.landing / "error_events" / "events.jsonl"
     path.write_text(
