@@ -124,11 +124,11 @@ def test_random_identifiers_are_stored_uncompressed(settings, warehouse):
             "and column_name in ('event_id', 'trace_id', '_row_key', 'message') group by all"
         ).fetchall()
     )
+    assert stored.pop("message") != "Uncompressed"  # the other text keeps DuckDB's choice
     assert stored == {
         "event_id": "Uncompressed",
         "trace_id": "Uncompressed",
         "_row_key": "Uncompressed",
-        "message": "DICT_FSST",
     }
 
 
