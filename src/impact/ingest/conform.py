@@ -135,7 +135,7 @@ def _as_text(name: str, source_type: str) -> str:
 
 def _trimmed(text: str) -> str:
     """trim(text) (spaces only), without its copy of every value that has none to trim: most
-    have none (ingesting 31 files of 645k events: about 8 s less)."""
+    have none (staging 31 files of 645k events: 19-22 s to 13-14 s)."""
     return (
         f"case when starts_with({text}, ' ') or ends_with({text}, ' ') "
         f"then trim({text}) else {text} end"
