@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from impact.ingest.raw_file import quote_identifier
-from impact.ingest.sources import SOURCES, Source
+from impact.ingest.sources import SOURCES, Column, Source
 
 _LEDGER_SQL = Path(__file__).with_name("ledger.sql")
 
@@ -20,7 +20,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def raw_table_ddl(source: Source) -> str:
     columns = ",\n    ".join(
-        f"{quote_identifier(c.name)} {c.kind.sql_type}{c.storage}" for c in source.columns
+        f"{quote_identifier(c.name)} {c.kind.sql_type}{_storage(c)}" for c in source.columns
     )
     # _row_key is the identity, else an md5: as random as an event id, so stored the same way.
     return f"""
@@ -32,3 +32,7 @@ create table if not exists raw.{source.name} (
     _load_seq bigint not null,
     _row_number bigint not null
 )"""
+
+
+def _storage(column: Column) -> str:
+    return "" if column.compressed else " using compression uncompressed"

@@ -31,10 +31,6 @@ class Column:
     # writing them compressed took a third of storing the error events.
     compressed: bool = True
 
-    @property
-    def storage(self) -> str:
-        return "" if self.compressed else " using compression uncompressed"
-
 
 @dataclass(frozen=True)
 class Source:
