@@ -94,20 +94,23 @@ def parse_in_background(settings: Settings) -> None:
 
     If it fails, the build parses the project itself and reports what is wrong.
     """
-    _wait_for_parse()  # dbt runs one invocation at a time
+    wait_for_parse()  # dbt runs one invocation at a time
     thread = threading.Thread(target=parse, args=(settings,), daemon=True)
     _parsing.append(thread)
     thread.start()
 
 
-def _wait_for_parse() -> None:
-    while _parsing:
-        _parsing.pop().join()
+def wait_for_parse() -> None:
+    """Return once no parse runs ahead; any thread may wait."""
+    for thread in list(_parsing):
+        thread.join()
+        if thread in _parsing:
+            _parsing.remove(thread)
 
 
 def _take_parsed(settings: Settings) -> Manifest | None:
     """The project parsed ahead with these settings, if any, for one invocation."""
-    _wait_for_parse()
+    wait_for_parse()
     return _parsed_ahead.pop(tuple(dbt_args(settings, "parse", "--quiet")), None)
 
 

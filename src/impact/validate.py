@@ -8,7 +8,7 @@ seconds that CLI commands which do not validate should not pay.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,10 +111,10 @@ def validate_tables(
     return ValidationReport(results=outcomes, docs_index=docs_index)
 
 
-def import_gx_in_background() -> None:
-    """Start importing GX, so that the dbt build before validation hides its import."""
+def import_gx_in_background(after: Callable[[], object] | None = None) -> None:
+    """Start importing GX (once `after` has returned), so that earlier steps hide its import."""
     _switch_off_gx_analytics()
-    import_in_background("great_expectations")
+    import_in_background("great_expectations", after=after)
 
 
 def _switch_off_gx_analytics() -> None:
