@@ -70,8 +70,9 @@ def dbt_args(settings: Settings, command: str, *extra: str) -> list[str]:
 
 
 # The last project parsed ahead (a dbt Manifest) by the arguments it was parsed with, and the
-# parse still running. A parsed project serves one invocation: a build changes it (an ephemeral
-# model it compiled is not written into the next build's SQL again).
+# last parse started (finished or still running). A parsed project serves one invocation: a
+# build changes it (an ephemeral model it compiled is not written into the next build's SQL
+# again).
 _parsed_ahead: dict[tuple[str, ...], Manifest] = {}
 _parsing: list[threading.Thread] = []
 
@@ -96,16 +97,14 @@ def parse_in_background(settings: Settings) -> None:
     """
     wait_for_parse()  # dbt runs one invocation at a time
     thread = threading.Thread(target=parse, args=(settings,), daemon=True)
-    _parsing.append(thread)
     thread.start()
+    _parsing[:] = [thread]
 
 
 def wait_for_parse() -> None:
     """Return once no parse runs ahead; any thread may wait."""
     for thread in list(_parsing):
         thread.join()
-        if thread in _parsing:
-            _parsing.remove(thread)
 
 
 def _take_parsed(settings: Settings) -> Manifest | None:
