@@ -1,6 +1,7 @@
 """Write-audit-publish: a validated build becomes an immutable snapshot, switched in atomically.
 
-`published/snapshots/<run_id>/` holds `impact.duckdb` and one Parquet file per published table;
+`published/snapshots/<run_id>/` holds `impact.duckdb` and one Parquet file per published table,
+written while the build is validated and discarded if it fails;
 `published/current` is a symlink to the newest validated snapshot, replaced with one atomic
 rename. Readers open `published/current/impact.duckdb` read-only: no writer ever opens that
 file again, so readers are never blocked, and a reader that is mid-query keeps the old files.
@@ -56,26 +57,42 @@ def built_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [t for t in PUBLISHED_TABLES if t in present]
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, published: Path, run_id: str) -> Path:
-    """Copy the marts and lineage into a new snapshot, then point `current` at it."""
+def write_snapshot(con: duckdb.DuckDBPyConnection, published: Path, run_id: str) -> Path:
+    """Copy the marts into the run's new snapshot; nobody reads it before `publish_snapshot`."""
     snapshot = snapshot_dir(published, run_id)
     if snapshot.exists():
         shutil.rmtree(snapshot)
     snapshot.mkdir(parents=True)
-    con.execute(f"attach {quote_literal(str(snapshot / SNAPSHOT_DB))} as snapshot")
     try:
-        for table in built_tables(con):
-            con.execute(f"create table snapshot.main.{table} as select * from marts.{table}")
-            target = quote_literal(str(snapshot / f"{table}.parquet"))
-            con.execute(f"copy marts.{table} to {target} (format parquet)")
+        with _attached(con, snapshot):
+            for table in built_tables(con):
+                con.execute(f"create table snapshot.main.{table} as select * from marts.{table}")
+                target = quote_literal(str(snapshot / f"{table}.parquet"))
+                con.execute(f"copy marts.{table} to {target} (format parquet)")
+    except BaseException:
+        shutil.rmtree(snapshot, ignore_errors=True)  # a snapshot on disk has all its marts
+        raise
+    return snapshot
+
+
+def publish_snapshot(con: duckdb.DuckDBPyConnection, published: Path, run_id: str) -> Path:
+    """Add the lineage to the run's snapshot (its marts written first, if not yet), then point
+    `current` at it."""
+    snapshot = snapshot_dir(published, run_id)
+    if not (snapshot / SNAPSHOT_DB).exists():
+        write_snapshot(con, published, run_id)
+    with _attached(con, snapshot):
         for qualified in LINEAGE_TABLES:
-            name = qualified.replace(".", "_")
-            con.execute(f"create table snapshot.main.{name} as select * from {qualified}")
-    finally:
-        con.execute("detach snapshot")
+            table = f"snapshot.main.{qualified.replace('.', '_')}"
+            con.execute(f"create or replace table {table} as select * from {qualified}")
     _switch_current(published, snapshot)
     _prune(published, keep=snapshot)
     return snapshot
+
+
+def discard_snapshot(published: Path, run_id: str) -> None:
+    """Remove a run's snapshot that will not be published."""
+    shutil.rmtree(snapshot_dir(published, run_id), ignore_errors=True)
 
 
 def snapshot_dir(published: Path, run_id: str) -> Path:
@@ -99,6 +116,15 @@ def open_snapshot(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def _attached(con: duckdb.DuckDBPyConnection, snapshot: Path) -> Iterator[None]:
+    con.execute(f"attach {quote_literal(str(snapshot / SNAPSHOT_DB))} as snapshot")
+    try:
+        yield
+    finally:
+        con.execute("detach snapshot")
 
 
 def _switch_current(published: Path, snapshot: Path) -> None:

@@ -15,7 +15,7 @@ from impact import pipeline
 from impact.assess import DefectDefinition, assess
 from impact.cli import main
 from impact.config import Settings
-from impact.publish import current_snapshot
+from impact.publish import current_snapshot, publish_snapshot
 from impact.warehouse import fetch_rows, session
 from tests.fixtures.demo import published_rows
 from tests.fixtures.scenario import AS_OF, Scenario, at, base_scenario, export_empty
@@ -53,12 +53,28 @@ def test_a_bad_build_is_caught_and_the_old_snapshot_stays(settings, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "expect_accounts_within_known[affected_accounts]" in err[0]
     assert current_snapshot(settings.published) == before
+    # The snapshot written while validating is gone with the build it held.
+    assert [p.name for p in (settings.published / "snapshots").iterdir()] == [before.name]
     assert _bug_1_accounts(settings) == 5
     with session(settings.warehouse, read_only=True) as con:
         [last] = fetch_rows(
             con, "select status, message from ops.runs order by started_at desc limit 1"
         )
     assert last["status"] == "failed_validation"
+
+
+def test_publishing_writes_the_marts_that_validation_did_not(settings):
+    """Validation copies the marts into the snapshot on the side; if that copy failed,
+    publishing makes it itself."""
+    _published(settings)
+    with session(settings.warehouse) as con:
+        snapshot = publish_snapshot(con, settings.published, "run_without_copy")
+
+    assert current_snapshot(settings.published) == snapshot
+    assert _bug_1_accounts(settings) == 5
+    assert (snapshot / "hotfix_priority.parquet").exists()
+    [runs] = published_rows(settings, "select count(*) as runs from ops_runs")
+    assert runs["runs"] == 1
 
 
 def test_readers_keep_reading_while_a_run_rewrites_the_warehouse(settings, tmp_path):
