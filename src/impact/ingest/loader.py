@@ -42,8 +42,8 @@ READERS: dict[str, tuple[str, Reader]] = {
 
 
 # Staged rows that are stored together. 31 daily files of 645k events took 70 s stored one by
-# one and 53 s stored four at a time, with no gain from larger batches (bench/README
-# "Performance"); it also bounds what is staged in memory.
+# one and 53 s stored four at a time, with no gain from larger batches (README, "Performance");
+# it also bounds what is staged in memory.
 STORE_ROWS = 2_500_000
 
 
