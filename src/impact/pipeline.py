@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from impact import runs, transform
+from impact import audit_process, runs, transform
 from impact.config import Settings
-from impact.gate import ValidationFailed, validate_build
+from impact.gate import ValidationFailed
 from impact.ingest.landing import ingest_files, ingest_pending, land
 from impact.ingest.loader import FileLoad
 from impact.ingest.schema import ensure_schema
 from impact.locking import writer_lock
-from impact.publish import discard_snapshot, publish_snapshot, snapshot_dir, write_snapshot
+from impact.publish import discard_snapshot, publish_snapshot, snapshot_dir
 from impact.status import ledger
-from impact.validate import ValidationReport, import_gx_in_background
+from impact.validate import ValidationReport
 from impact.warehouse import Row, session
 
 
@@ -65,12 +64,10 @@ def ingest_landing(settings: Settings) -> list[FileLoad]:
 def ingest_step(settings: Settings, run: Run) -> Run:
     """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
-    # While ingestion waits on DuckDB: dbt's parse for the build step, then GX's import for
-    # validation. Imports hold the GIL; GX's, started with the build, slowed dbt's work
-    # around each model (a new day at 20M events: 3 s more). One after the other, the parse
-    # is ready first.
+    # While ingestion waits on DuckDB: dbt's parse for the build step, and the audit process
+    # (importing GX) for validation.
     transform.parse_in_background(settings)
-    import_gx_in_background(after=transform.wait_for_parse)
+    audit_process.start()
     with session(settings.warehouse) as con:
         loads = ingest_pending(con, settings.landing, settings.quarantine, settings.exports)
         runs.start_run(con, run.run_id, "daily", run.as_of, settings.dbt_vars())
@@ -110,17 +107,11 @@ def build_step(settings: Settings, run: Run) -> Run:
 def validate_step(settings: Settings, run: Run) -> Run:
     """The GX gate: a failed blocking expectation stops the run before publishing.
 
-    Meanwhile a second connection copies the marts into the run's snapshot, which only
-    `publish_step` makes current: GX works in Python, the copy in DuckDB, each on a core (at
-    20M events, most of publishing's 0.8 s). A copy that fails leaves no snapshot, and
-    `publish_step` makes it again, reporting what goes wrong.
+    The audit process validates, and meanwhile copies the marts into the run's snapshot; a
+    failed validation deletes that snapshot, and the previous one stays current.
     """
     try:
-        # Leaving the pool waits for the copy, before the connection closes.
-        with session(settings.warehouse) as con, ThreadPoolExecutor(max_workers=1) as pool:
-            pool.submit(_write_snapshot, con, settings, run)
-            report = validate_build(con, settings, settings.reports / "data_docs")
-            runs.record_validations(con, run.run_id, report.results)
+        report = audit_process.audit(settings, run.run_id)
     except BaseException:
         discard_snapshot(settings.published, run.run_id)
         raise
@@ -130,11 +121,6 @@ def validate_step(settings: Settings, run: Run) -> Run:
         _fail(settings, run, "failed_validation", message)
         raise ValidationFailed(message)
     return replace(run, validation=report)
-
-
-def _write_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings, run: Run) -> None:
-    with con.cursor() as cursor:
-        write_snapshot(cursor, settings.published, run.run_id)
 
 
 def publish_step(settings: Settings, run: Run) -> Run:

@@ -95,21 +95,21 @@ def parse_in_background(settings: Settings) -> None:
 
     If it fails, the build parses the project itself and reports what is wrong.
     """
-    wait_for_parse()  # dbt runs one invocation at a time
+    _wait_for_parse()  # dbt runs one invocation at a time
     thread = threading.Thread(target=parse, args=(settings,), daemon=True)
     thread.start()
     _parsing[:] = [thread]
 
 
-def wait_for_parse() -> None:
-    """Return once no parse runs ahead; any thread may wait."""
+def _wait_for_parse() -> None:
+    """Return once no parse runs ahead."""
     for thread in list(_parsing):
         thread.join()
 
 
 def _take_parsed(settings: Settings) -> Manifest | None:
     """The project parsed ahead with these settings, if any, for one invocation."""
-    wait_for_parse()
+    _wait_for_parse()
     return _parsed_ahead.pop(tuple(dbt_args(settings, "parse", "--quiet")), None)
 
 

@@ -8,14 +8,13 @@ seconds that CLI commands which do not validate should not pay.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from impact.expectations.facts import ValidationFacts
-from impact.warmup import import_in_background
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,10 +110,10 @@ def validate_tables(
     return ValidationReport(results=outcomes, docs_index=docs_index)
 
 
-def import_gx_in_background(after: Callable[[], object] | None = None) -> None:
-    """Start importing GX (once `after` has returned), so that earlier steps hide its import."""
+def import_gx() -> None:
+    """Import GX ahead of validating (the audit process does, while the run builds)."""
     _switch_off_gx_analytics()
-    import_in_background("great_expectations", after=after)
+    import great_expectations  # noqa: F401
 
 
 def _switch_off_gx_analytics() -> None:

@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from impact import pipeline
+from impact import audit_process, pipeline
 from impact.assess import DefectDefinition, assess
 from impact.cli import main
 from impact.config import Settings
@@ -75,6 +75,22 @@ def test_publishing_writes_the_marts_that_validation_did_not(settings):
     assert (snapshot / "hotfix_priority.parquet").exists()
     [runs] = published_rows(settings, "select count(*) as runs from ops_runs")
     assert runs["runs"] == 1
+
+
+def test_a_run_starts_a_new_validation_process_when_the_last_one_died(settings):
+    """Validation runs in a process of its own, which serves run after run; one that died
+    between runs is replaced, and the run passes as usual."""
+    _published(settings)
+    [first] = audit_process._audit_process
+    first.kill()
+    first.wait()
+
+    run = pipeline.run(settings, as_of=AS_OF)
+
+    assert run.validation is not None and run.validation.passed
+    [second] = audit_process._audit_process
+    assert second.pid != first.pid and second.poll() is None
+    assert _bug_1_accounts(settings) == 5
 
 
 def test_readers_keep_reading_while_a_run_rewrites_the_warehouse(settings, tmp_path):
