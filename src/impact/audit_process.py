@@ -1,9 +1,9 @@
 """The audit of write-audit-publish in a process of its own, started when a daily run starts.
 
 GX's import is about 3 s of Python, and a process runs Python on one thread at a time: imported
-on a thread of the run's process, it slowed dbt's work around every model (a new day at 1M
-events: 12.6 s against 8.4 s with GX already imported). The audit process imports it on the
-other core while the run loads and builds, then validates what the build made.
+on a thread of the run's process, it slowed dbt's work around every model. The audit process
+imports it on the other core while the run loads and builds, then validates what the build
+made (a new day at 1M events: 11.3-14.1 s to 9.0-9.6 s; README, "Performance").
 
 It is `python -m impact.audit_process`, not a multiprocessing child, which would import the
 caller's main script again. Requests and replies are pickled over its stdin and stdout. One
