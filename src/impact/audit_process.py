@@ -2,8 +2,8 @@
 
 GX's import is about 3 s of Python, and a process runs Python on one thread at a time: imported
 on a thread of the run's process, it slowed dbt's work around every model. The audit process
-imports it on the other core while the run loads and builds, then validates what the build
-made (a new day at 1M events: 11.3-14.1 s to 9.0-9.6 s; README, "Performance").
+imports it, at a lower CPU priority, while the run loads and builds, then validates what the
+build made (a new day at 1M events: 11.3-14.1 s to 9.0-9.6 s; README, "Performance").
 
 It is `python -m impact.audit_process`, not a multiprocessing child, which would import the
 caller's main script again. Requests and replies are pickled over its stdin and stdout. One
