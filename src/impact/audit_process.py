@@ -19,7 +19,7 @@ import sys
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO
+from typing import IO, Any
 
 import duckdb
 
@@ -28,10 +28,12 @@ from impact.config import Settings
 from impact.errors import ImpactError
 from impact.gate import validate_build
 from impact.publish import write_snapshot
-from impact.validate import ValidationReport, import_gx
+from impact.validate import Validation, ValidationReport, import_gx
 from impact.warehouse import session
 
 _audit_process: list[subprocess.Popen[bytes]] = []
+# The audit process whose reply on the last validation's Data Docs is still to be read.
+_docs_pending: list[subprocess.Popen[bytes]] = []
 _one_request_at_a_time = threading.Lock()
 
 
@@ -45,24 +47,50 @@ def audit(settings: Settings, run_id: str) -> ValidationReport:
     """Validate the built tables and record the outcomes, in the audit process.
 
     Meanwhile it copies the marts into the run's snapshot, which only publishing makes current.
+    It writes the Data Docs after answering (`docs_written` waits for them).
     The warehouse must not be open in this process: DuckDB lets one process at a time open it.
     """
     with _one_request_at_a_time:
+        _await_docs()
         process = _running()
-        assert process.stdin is not None and process.stdout is not None
+        assert process.stdin is not None
         try:
             pickle.dump((settings, run_id), process.stdin)
             process.stdin.flush()
-            report, error = pickle.load(process.stdout)
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
-            _audit_process.clear()  # the next run starts a new one
-            process.kill()
-            raise ImpactError(
-                f"the validation process ended unexpectedly (exit code {process.wait()})"
-            ) from exc
+        except OSError as exc:
+            raise _ended(process) from exc
+        report, error = _reply(process)
+        _docs_pending[:] = [process]
     if error is not None:
         raise error
     return report
+
+
+def docs_written() -> None:
+    """Return once the Data Docs of the last validation are written; raise what failed them."""
+    with _one_request_at_a_time:
+        _await_docs()
+
+
+def _await_docs() -> None:
+    if _docs_pending:
+        error = _reply(_docs_pending.pop())
+        if error is not None:
+            raise error
+
+
+def _reply(process: subprocess.Popen[bytes]) -> Any:
+    assert process.stdout is not None
+    try:
+        return pickle.load(process.stdout)
+    except (OSError, EOFError, pickle.UnpicklingError) as exc:
+        raise _ended(process) from exc
+
+
+def _ended(process: subprocess.Popen[bytes]) -> ImpactError:
+    _audit_process.clear()  # the next run starts a new one
+    process.kill()
+    return ImpactError(f"the validation process ended unexpectedly (exit code {process.wait()})")
 
 
 def _running() -> subprocess.Popen[bytes]:
@@ -93,27 +121,40 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             # No interpreter teardown: undoing GX's and pandas' imports took 0.8 s, during
             # which the caller's stderr stayed open (a shell pipe or captured output waits).
             os._exit(0)
+        validation = None
         reply: tuple[ValidationReport | None, Exception | None]
         try:
-            reply = (_validate_and_copy(settings, run_id), None)
-        except Exception as exc:  # the caller raises it
-            if not isinstance(exc, ImpactError):
-                traceback.print_exc()
-            reply = (None, _picklable(exc))
-        pickle.dump(reply, replies)
-        replies.flush()
+            validation = _validate_and_copy(settings, run_id)
+            reply = (validation.report, None)
+        except Exception as exc:
+            reply = (None, _failure(exc))
+        _send(replies, reply)
+        # Data Docs are for people; the gate needs only the results. So the run publishes and
+        # writes its report while they are written (about 0.3 s).
+        docs_error = None
+        try:
+            if validation is not None:
+                validation.write_docs()
+        except Exception as exc:
+            docs_error = _failure(exc)
+        _send(replies, docs_error)
 
 
-def _validate_and_copy(settings: Settings, run_id: str) -> ValidationReport:
+def _send(replies: IO[bytes], reply: object) -> None:
+    pickle.dump(reply, replies)
+    replies.flush()
+
+
+def _validate_and_copy(settings: Settings, run_id: str) -> Validation:
     """GX works in Python, the copy in DuckDB: each on a core (at 20M events, most of
     publishing's 0.8 s). A copy that fails leaves no snapshot, and publishing makes it again,
     reporting what goes wrong."""
     # Leaving the pool waits for the copy, before the connection closes.
     with session(settings.warehouse) as con, ThreadPoolExecutor(max_workers=1) as pool:
         pool.submit(_copy_marts, con, settings, run_id)
-        report = validate_build(con, settings, settings.reports / "data_docs")
-        runs.record_validations(con, run_id, report.results)
-    return report
+        validation = validate_build(con, settings, settings.reports / "data_docs")
+        runs.record_validations(con, run_id, validation.report.results)
+    return validation
 
 
 def _copy_marts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str) -> None:
@@ -121,7 +162,10 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str)
         write_snapshot(cursor, settings.published, run_id)
 
 
-def _picklable(exc: Exception) -> Exception:
+def _failure(exc: Exception) -> Exception:
+    """The exception to send the caller, which raises it."""
+    if not isinstance(exc, ImpactError):
+        traceback.print_exc()
     try:
         pickle.dumps(exc)
     except Exception:

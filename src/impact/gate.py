@@ -12,7 +12,7 @@ from impact.errors import ImpactError
 from impact.expectations.facts import LedgerCount, ValidationFacts
 from impact.ingest.sources import SOURCES
 from impact.publish import built_tables
-from impact.validate import ValidationReport, validate_tables
+from impact.validate import Validation, run_suites
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,9 +45,10 @@ def facts(con: duckdb.DuckDBPyConnection, settings: Settings) -> ValidationFacts
 
 def validate_build(
     con: duckdb.DuckDBPyConnection, settings: Settings, docs_dir: Path
-) -> ValidationReport:
+) -> Validation:
+    """Validate the built marts; their Data Docs, in `docs_dir`, are still to be written."""
     tables = {name: _frame(con, f"select * from marts.{name}") for name in built_tables(con)}
-    return validate_tables(tables, facts(con, settings), docs_dir)
+    return run_suites(tables, facts(con, settings), docs_dir)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str) -> pd.DataFrame:

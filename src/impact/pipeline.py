@@ -108,7 +108,8 @@ def validate_step(settings: Settings, run: Run) -> Run:
     """The GX gate: a failed blocking expectation stops the run before publishing.
 
     The audit process validates, and meanwhile copies the marts into the run's snapshot; a
-    failed validation deletes that snapshot, and the previous one stays current.
+    failed validation deletes that snapshot, and the previous one stays current. It writes the
+    Data Docs after answering: a passed run waits for them in `report_step`, a failed one here.
     """
     try:
         report = audit_process.audit(settings, run.run_id)
@@ -119,6 +120,7 @@ def validate_step(settings: Settings, run: Run) -> Run:
         discard_snapshot(settings.published, run.run_id)
         message = f"validation failed, previous snapshot kept: {', '.join(report.failed_blocking)}"
         _fail(settings, run, "failed_validation", message)
+        audit_process.docs_written()
         raise ValidationFailed(message)
     return replace(run, validation=report)
 
@@ -140,10 +142,13 @@ def publish_step(settings: Settings, run: Run) -> Run:
 
 
 def report_step(settings: Settings, run: Run) -> Run:
-    """The HTML report of the snapshot just published (reports/impact_report.html)."""
+    """The HTML report of the snapshot just published (reports/impact_report.html), once the
+    validation's Data Docs (reports/data_docs) are written too."""
     from impact.report.html import write_html_report  # plotly and jinja2: only this step
 
-    return replace(run, report=write_html_report(settings))
+    report = write_html_report(settings)
+    audit_process.docs_written()
+    return replace(run, report=report)
 
 
 # The daily run, in order: the CLI runs these as plain calls, the Prefect flow as tasks.

@@ -72,15 +72,39 @@ class ValidationReport:
         return not self.failed_blocking
 
 
+@dataclass(frozen=True)
+class Validation:
+    """Validated tables, whose Data Docs `write_docs` writes (when they were asked for)."""
+
+    report: ValidationReport
+    context: AbstractDataContext
+
+    def write_docs(self) -> None:
+        if self.report.docs_index is not None:
+            self.context.build_data_docs()
+
+
 def validate_tables(
     tables: Mapping[str, pd.DataFrame],
     facts: ValidationFacts,
     docs_dir: Path | None = None,
 ) -> ValidationReport:
+    """Validate the tables (`run_suites`); with `docs_dir`, GX Data Docs are written there."""
+    validation = run_suites(tables, facts, docs_dir)
+    validation.write_docs()
+    return validation.report
+
+
+def run_suites(
+    tables: Mapping[str, pd.DataFrame],
+    facts: ValidationFacts,
+    docs_dir: Path | None = None,
+) -> Validation:
     """Validate `hotfix_priority`, `defect_accounts` and, when given, `emerging_signatures`.
 
     Also checks what no single table shows: the evidence adds up per defect, and each raw table
-    holds the rows the load ledger recorded. With `docs_dir`, GX Data Docs are written there.
+    holds the rows the load ledger recorded. With `docs_dir`, the report names the Data Docs
+    that `Validation.write_docs` writes there.
     """
     unknown = sorted(set(tables) - set(REQUIRED_TABLES) - set(OPTIONAL_TABLES))
     missing = [name for name in REQUIRED_TABLES if name not in tables]
@@ -103,11 +127,8 @@ def validate_tables(
             assert result.expectation_config is not None  # set on every result of a suite
             outcomes.append(_outcome(table, by_id[result.expectation_config.id], result))
 
-    docs_index = None
-    if docs_dir is not None:
-        context.build_data_docs()
-        docs_index = docs_dir / "index.html"
-    return ValidationReport(results=outcomes, docs_index=docs_index)
+    docs_index = None if docs_dir is None else docs_dir / "index.html"
+    return Validation(ValidationReport(results=outcomes, docs_index=docs_index), context)
 
 
 def import_gx() -> None:

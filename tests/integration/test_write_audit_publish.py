@@ -33,6 +33,12 @@ def _land_events(settings: Settings, name: str, events: list[dict[str, object]])
     Scenario(error_events=events).write(settings.landing, {"error_events": name})
 
 
+def _validation_page(settings: Settings, table: str) -> Path:
+    """The Data Docs page of the table's last validation (its path holds the validation time)."""
+    [page] = (settings.reports / "data_docs" / "validations" / table).glob("*/*/*.html")
+    return page
+
+
 def _bug_1_accounts(settings: Settings) -> int:
     [row] = published_rows(
         settings, "select affected_accounts from hotfix_priority where defect_id = 'BUG-1'"
@@ -43,6 +49,7 @@ def _bug_1_accounts(settings: Settings) -> int:
 def test_a_bad_build_is_caught_and_the_old_snapshot_stays(settings, capsys):
     _published(settings)
     before = current_snapshot(settings.published)
+    page_before = _validation_page(settings, "hotfix_priority")
     # Errors from accounts nobody knows: more affected accounts than the accounts file holds.
     strangers = [export_empty(f"ghost_{i:02d}", at(30, 2, i), i) for i in range(12)]
     _land_events(settings, "strangers.jsonl", strangers)
@@ -52,6 +59,8 @@ def test_a_bad_build_is_caught_and_the_old_snapshot_stays(settings, capsys):
     assert code == 7
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "expect_accounts_within_known[affected_accounts]" in err[0]
+    # The failed validation's Data Docs are written by the time the run fails.
+    assert _validation_page(settings, "hotfix_priority") != page_before
     assert current_snapshot(settings.published) == before
     # The snapshot written while validating is gone with the build it held.
     assert [p.name for p in (settings.published / "snapshots").iterdir()] == [before.name]
@@ -61,6 +70,18 @@ def test_a_bad_build_is_caught_and_the_old_snapshot_stays(settings, capsys):
             con, "select status, message from ops.runs order by started_at desc limit 1"
         )
     assert last["status"] == "failed_validation"
+
+
+def test_a_run_ends_with_the_data_docs_of_its_validation(settings):
+    """The audit process writes them while the run publishes and reports; the run waits."""
+    _published(settings)
+    assert (settings.reports / "data_docs" / "index.html").is_file()
+    pages_before = {t: _validation_page(settings, t) for t in ("hotfix_priority", "load_ledger")}
+
+    pipeline.run(settings, as_of=AS_OF + timedelta(hours=1))
+
+    for table, page_before in pages_before.items():
+        assert _validation_page(settings, table) != page_before
 
 
 def test_publishing_writes_the_marts_that_validation_did_not(settings):
