@@ -5,7 +5,8 @@
     A feature in one ticket only cannot link two tickets, and one in more than
     tickets_cluster_max_term_share of them links everything: both are left out.
     A vector depends only on the ticket's terms, so tickets with the same terms (a pasted
-    error, a form, an integration's template) share a text_id and are compared once.
+    error, a form, an integration's template) share a text_id: each text is weighed once and
+    compared once (document frequencies still count tickets).
 -#}
 {%- set since = dbt.dateadd('day', -var('tickets_cluster_days'), as_of()) -%}
 with
@@ -23,24 +24,30 @@ scoped as (
         and ticket_id not in (select ticket_id from explained)
 ),
 
-terms as (
-    select ticket_id, unnest(terms) as term
+texts as (
+    select text_id, {{ dbt.any_value('terms') }} as terms, count(*) as ticket_count
     from scoped
+    group by text_id
+),
+
+terms as (
+    select text_id, unnest(terms) as term
+    from texts
 ),
 
 features as (
-    select ticket_id, 'w:' || term as feature
+    select text_id, 'w:' || term as feature
     from terms
     union all
-    select ticket_id, 'g:' || unnest({{ term_trigrams('term') }}) as feature
+    select text_id, 'g:' || unnest({{ term_trigrams('term') }}) as feature
     from terms
     where length(term) >= 3
 ),
 
 counts as (
-    select ticket_id, feature, count(*) as term_count
+    select text_id, feature, count(*) as term_count
     from features
-    group by ticket_id, feature
+    group by text_id, feature
 ),
 
 population as (
@@ -48,14 +55,15 @@ population as (
 ),
 
 document_frequency as (
-    select feature, count(*) as ticket_count
+    select counts.feature, sum(texts.ticket_count) as ticket_count
     from counts
-    group by feature
+    inner join texts on counts.text_id = texts.text_id
+    group by counts.feature
 ),
 
 weighted as (
     select
-        counts.ticket_id,
+        counts.text_id,
         counts.feature,
         (1 + ln(counts.term_count))
         * ln(population.ticket_count / document_frequency.ticket_count) as weight
@@ -67,16 +75,22 @@ weighted as (
         <= {{ var('tickets_cluster_max_term_share') }} * population.ticket_count
 ),
 
+text_vectors as (
+    select
+        text_id,
+        feature,
+        weight / sqrt(sum(weight * weight) over (partition by text_id)) as weight
+    from weighted
+),
+
 final as (
     select
-        weighted.ticket_id,
+        scoped.ticket_id,
         scoped.text_id,
-        weighted.feature,
-        weighted.weight / sqrt(sum(weighted.weight * weighted.weight) over (
-            partition by weighted.ticket_id
-        )) as weight
-    from weighted
-    inner join scoped on weighted.ticket_id = scoped.ticket_id
+        text_vectors.feature,
+        text_vectors.weight
+    from scoped
+    inner join text_vectors on scoped.text_id = text_vectors.text_id
 )
 
 select * from final
