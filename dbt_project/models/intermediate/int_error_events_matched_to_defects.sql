@@ -17,7 +17,8 @@ suspected_events as (
 ),
 
 -- The example columns, from the raw events. Joining on the load lets the engine skip the loads
--- before a suspected defect's first event (new or spiking signatures: recent ones).
+-- before a suspected defect's first event (new or spiking signatures: recent ones); the same
+-- keys as filters let it skip the wide columns of the rows between them.
 suspected as (
     select
         suspected_events.defect_id,
@@ -27,6 +28,8 @@ suspected as (
     inner join {{ ref('stg_landing__error_events') }} as events
         on suspected_events._load_seq = events._load_seq
         and suspected_events._row_number = events._row_number
+    where events._load_seq in (select _load_seq from suspected_events)
+        and events._row_number in (select _row_number from suspected_events)
 ),
 
 final as (
