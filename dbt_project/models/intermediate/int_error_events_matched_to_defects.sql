@@ -17,8 +17,9 @@ suspected_events as (
 ),
 
 -- The example columns, from the raw events. Joining on the load lets the engine skip the loads
--- before a suspected defect's first event (new or spiking signatures: recent ones); the same
--- keys as filters let it skip the wide columns of the rows between them.
+-- before a suspected defect's first event (new or spiking signatures: recent ones). The same
+-- keys as filters, one column each, reach the scan as Bloom filters (the two-column join key
+-- only as a range), so it reads the wide columns of the rows that pass, not of every row.
 suspected as (
     select
         suspected_events.defect_id,
