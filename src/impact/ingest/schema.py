@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from impact.ingest.raw_file import quote_identifier
-from impact.ingest.sources import SOURCES, Column, Source
+from impact.ingest.sources import RANDOM_TEXT, SOURCES, Column, Source
 
 _LEDGER_SQL = Path(__file__).with_name("ledger.sql")
 
@@ -27,7 +27,7 @@ def raw_table_ddl(source: Source) -> str:
 create table if not exists raw.{source.name} (
     {columns},
     extra json,
-    _row_key varchar not null using compression uncompressed,
+    _row_key varchar not null using compression {RANDOM_TEXT},
     _file_hash varchar not null,
     _load_seq bigint not null,
     _row_number bigint not null
@@ -35,4 +35,4 @@ create table if not exists raw.{source.name} (
 
 
 def _storage(column: Column) -> str:
-    return "" if column.compressed else " using compression uncompressed"
+    return f" using compression {column.compression}" if column.compression else ""
