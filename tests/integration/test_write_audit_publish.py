@@ -173,6 +173,8 @@ def test_a_crash_mid_run_leaves_the_snapshot_and_the_next_run_recovers(settings)
     _land_events(
         settings, "more.jsonl", [export_empty("acc_08", at(31, 2, m), 200 + m) for m in range(3)]
     )
+    dbt_log = settings.warehouse.parent / "dbt" / "logs" / "dbt.log"
+    logged_before = dbt_log.stat().st_size
     run = subprocess.Popen(
         [IMPACT, "run", "--home", str(settings.home), "--as-of", AS_OF.isoformat()],
         stdin=subprocess.DEVNULL,
@@ -180,7 +182,8 @@ def test_a_crash_mid_run_leaves_the_snapshot_and_the_next_run_recovers(settings)
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    time.sleep(4)  # long enough to be inside ingestion or the dbt build
+    # Killed once its build has started a node: a fixed wait let a fast machine finish the run.
+    _wait_for_build(run, dbt_log, logged_before)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(timeout=30)
 
@@ -189,6 +192,19 @@ def test_a_crash_mid_run_leaves_the_snapshot_and_the_next_run_recovers(settings)
     recovered = pipeline.run(settings, as_of=AS_OF)
     assert current_snapshot(settings.published) == recovered.snapshot
     assert _bug_1_accounts(settings) == 6
+
+
+def _wait_for_build(run: subprocess.Popen[bytes], dbt_log: Path, offset: int) -> None:
+    """Return once dbt's log, past `offset`, shows a node started by `run`'s build."""
+    deadline = time.monotonic() + 120
+    while True:
+        with dbt_log.open("rb") as log:
+            log.seek(offset)
+            if b" START " in log.read():
+                return
+        assert run.poll() is None, "the run ended before its build started a node"
+        assert time.monotonic() < deadline, "the run's build did not start"
+        time.sleep(0.02)
 
 
 def test_an_assessment_asked_for_during_a_daily_run_waits_and_completes(settings):
