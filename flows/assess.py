@@ -12,6 +12,7 @@ from impact import pipeline
 from impact.assess import Assessment, DefectDefinition, assess
 from impact.bug_report import write_bug_report
 from impact.config import load_settings
+from impact.report.timeline_process import TimelineProcess
 
 
 @flow(name="assess_defect")
@@ -36,10 +37,12 @@ def assess_defect(
         message_pattern=pattern or None,
         ticket_tags=list(ticket_tags or []),
     )
-    result = assess(settings, definition, as_of or pipeline.now())
+    with TimelineProcess() as draw_timeline:
+        result = assess(settings, definition, as_of or pipeline.now())
+        report = write_bug_report(settings, result, draw_timeline=draw_timeline)
     create_markdown_artifact(
         key=bug_report_key(defect_id),
-        markdown=write_bug_report(settings, result).artifact_markdown,
+        markdown=report.artifact_markdown,
         description=f"Bug report for {defect_id} ({result.assessment_id})",
     )
     return result

@@ -19,7 +19,6 @@ from impact.config import Settings
 from impact.errors import ImpactError, InputError
 from impact.locking import writer_lock
 from impact.warehouse import Row, fetch_rows, session, table_exists
-from impact.warmup import import_in_background
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,6 @@ def assess(settings: Settings, definition: DefectDefinition, as_of: datetime) ->
             definition = _resolve(con, definition)
             _check_pattern(definition.message_pattern)
             _write_parameters(con, assessment_id, definition, as_of)
-        import_in_background("matplotlib.figure")  # the bug report's timeline, drawn next
         transform.invoke(settings, "build", "--select", "tag:assessment")
         with session(settings.warehouse, read_only=True) as con:
             impact = fetch_rows(con, "select * from assessment.assessment_impact")[0]

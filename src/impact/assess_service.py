@@ -24,6 +24,7 @@ from impact.assess import Assessment, DefectDefinition, assess
 from impact.bug_report import BugReport, write_bug_report
 from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError
+from impact.report import charts
 
 SOCKET_NAME = "assess.sock"
 _MAX_SOCKET_PATH = 107  # sun_path holds 108 bytes, one of them the terminating NUL
@@ -69,6 +70,7 @@ def serve_assessments(settings: Settings) -> None:
         raise ConfigError(f"{path}: too long for a Unix socket; use a home with a shorter path")
     settings.ensure_layout()
     transform.parse(settings)  # imports dbt and parses the project: paid here, not per request
+    charts.load_matplotlib()  # the bug report's timeline is drawn here too
     path.unlink(missing_ok=True)
     previous_umask = os.umask(0o177)  # only this user may connect: the socket is created 0600
     try:

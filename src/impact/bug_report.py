@@ -64,7 +64,11 @@ class BugReport:
 
 
 def write_bug_report(
-    settings: Settings, assessment: Assessment, *, show_pii: bool = False
+    settings: Settings,
+    assessment: Assessment,
+    *,
+    show_pii: bool = False,
+    draw_timeline: charts.DrawTimeline = charts.timeline_png,
 ) -> BugReport:
     """Collect the evidence and write the report's files; returns the report."""
     folder = bug_folder(settings, assessment.definition.defect_id)
@@ -74,7 +78,7 @@ def write_bug_report(
     # The files name their final folder: the staged folder is renamed to it once complete.
     evidence = _moved(evidence, staging, folder)
     mask = masker(show_pii)
-    _write_timeline(evidence, staging / "timeline.png")
+    _write_timeline(evidence, staging / "timeline.png", draw_timeline)
     _write_accounts_csv(evidence.accounts, staging / "accounts.csv")
     (staging / "evidence.sql").write_text(evidence_sql(evidence))
     markdown = render_markdown(evidence, settings, mask=mask)
@@ -499,7 +503,7 @@ def _pii_note(mask: Mask) -> str:
 # Files ---------------------------------------------------------------------------------------
 
 
-def _write_timeline(evidence: Evidence, path: Path) -> None:
+def _write_timeline(evidence: Evidence, path: Path, draw: charts.DrawTimeline) -> None:
     severity = evidence.one("severity")
     line = charts.timeline(
         evidence.rows("daily"),
@@ -508,7 +512,7 @@ def _write_timeline(evidence: Evidence, path: Path) -> None:
         suspected_deploy_id=severity.get("suspected_deploy_id"),
     )
     title = f"{evidence.assessment.definition.defect_id}: events and tickets per day (UTC)"
-    charts.timeline_png(line, path, title=title)
+    draw(line, path, title=title)
 
 
 def _write_accounts_csv(accounts: Sequence[Row], path: Path) -> None:

@@ -23,6 +23,7 @@ from impact.ingest.shapes import SHAPE_NAMES
 from impact.ingest.sources import SOURCES
 from impact.render import FORMATS, render
 from impact.report import terminal
+from impact.report.timeline_process import TimelineProcess
 from impact.status import read_status
 
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -303,9 +304,12 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.prefect_api_url:
             served = ask_service(settings, definition, as_of, show_pii=args.show_pii)
         if served is None:
-            result = _assess_here(settings, definition, as_of)
-            step("bug report")
-            report = write_bug_report(settings, result, show_pii=args.show_pii)
+            with TimelineProcess() as draw_timeline:  # imports matplotlib while dbt imports
+                result = _assess_here(settings, definition, as_of)
+                step("bug report")
+                report = write_bug_report(
+                    settings, result, show_pii=args.show_pii, draw_timeline=draw_timeline
+                )
         else:
             result, report = served
     impact = {"would_rank": result.would_rank, **result.impact}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from impact.warehouse import Row
 
@@ -63,11 +63,24 @@ def timeline(
     )
 
 
-def timeline_png(line: Timeline, path: Path, *, title: str) -> Path:
-    """Events per day as bars, tickets per day as a line, deploys as vertical lines."""
+class DrawTimeline(Protocol):
+    """Draws a timeline's PNG: `timeline_png` here, or another process that imported matplotlib
+    ahead (`impact.report.timeline_process`)."""
+
+    def __call__(self, line: Timeline, path: Path, *, title: str) -> Path: ...
+
+
+def load_matplotlib() -> None:
+    """Import what `timeline_png` draws with, off-screen (about 0.4 s the first time)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401
+
+
+def timeline_png(line: Timeline, path: Path, *, title: str) -> Path:
+    """Events per day as bars, tickets per day as a line, deploys as vertical lines."""
+    load_matplotlib()
     from matplotlib import dates as mdates
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
