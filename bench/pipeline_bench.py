@@ -16,9 +16,10 @@ on a settled disk (what earlier steps wrote is synced first) as a scheduled `imp
   that already ran one (warm).
 
 Per stage it prints seconds, error events per second, peak RSS (VmHWM, reset before each
-stage) and CPU seconds, of the run's process and the audit process it starts (which validates)
-together. It checks that the published numbers of every known defect equal the baseline's, and
-that the incremental run published exactly what the full run did; a mismatch exits 1.
+stage) and CPU seconds, of the run's process and the helper processes it starts (the build, the
+audit) together. It checks that the published numbers of every known defect equal the
+baseline's, and that the incremental run published exactly what the full run did; a mismatch
+exits 1.
 """
 
 from __future__ import annotations
@@ -339,20 +340,29 @@ def _child_main(arguments: list[str]) -> None:
 
 
 def _run_stages(home: Path) -> dict[str, Any]:
-    from impact import pipeline, transform
+    from impact import build_process, helper_process, pipeline
     from impact.config import load_settings
     from impact.locking import writer_lock
+    from impact.transform import DbtNodeResult
 
     # Keep the build's dbt nodes, to show where dbt's time goes.
-    nodes: list[transform.DbtNodeResult] = []
-    invoke = transform.invoke
+    nodes: list[DbtNodeResult] = []
+    build = build_process.build
 
-    def recording(settings: Any, command: str, *extra: str) -> list[transform.DbtNodeResult]:
-        result = invoke(settings, command, *extra)
+    def recording(settings: Any, *arguments: str) -> list[DbtNodeResult]:
+        result = build(settings, *arguments)
         nodes.extend(result)
         return result
 
-    transform.invoke = recording  # type: ignore[assignment]
+    # A helper process the run ends (the build's) counts with what it used until then.
+    close = helper_process.close
+
+    def measured_close(process: subprocess.Popen[bytes]) -> None:
+        _closed[process.pid] = (_cpu_of(process.pid), _peak_mb_of(process.pid))
+        close(process)
+
+    build_process.build = recording  # type: ignore[assignment]
+    helper_process.close = measured_close  # type: ignore[assignment]
     settings = load_settings(home)
     run = pipeline.new_run(AS_OF)
     stages = []
@@ -404,9 +414,13 @@ def _run_assess_twice(home: Path) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started}
 
 
+# Helper processes the run ended: their CPU seconds and peak RSS (MB) just before.
+_closed: dict[int, tuple[float, float]] = {}
+
+
 def _processes() -> list[int]:
-    """This process and its children (the audit process that validates): a stage's CPU time
-    and peak memory are theirs together."""
+    """This process and its children (the helper processes): a stage's CPU time and peak
+    memory are theirs together."""
     me, children = os.getpid(), []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError):
@@ -416,31 +430,41 @@ def _processes() -> list[int]:
 
 
 def _cpu_seconds() -> dict[int, float]:
-    """CPU seconds used so far by each of `_processes()` (Linux: user + system time)."""
-    used = {}
+    """CPU seconds used so far by each of `_processes()` and the helper processes ended."""
+    used = {pid: cpu for pid, (cpu, _) in _closed.items()}
     for pid in _processes():
         with contextlib.suppress(OSError):
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            used[pid] = _cpu_of(pid)
     return used or {os.getpid(): time.process_time()}
+
+
+def _cpu_of(pid: int) -> float:
+    """Linux: user + system time."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _reset_peak_rss() -> None:
     """Linux: writing 5 to clear_refs resets VmHWM, so each stage reports its own peak."""
+    _closed.clear()
     for pid in _processes():
         with contextlib.suppress(OSError):
             Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 def _peak_rss_mb() -> float:
-    """The sum of `_processes()`' peaks: an upper bound of their peak together."""
-    peaks = []
+    """The sum of the peaks of `_processes()` and the helper processes ended meanwhile: an
+    upper bound of their peak together."""
+    peaks = [peak for _, peak in _closed.values()]
     for pid in _processes():
         with contextlib.suppress(OSError):
-            match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
-            if match:
-                peaks.append(int(match.group(1)) / 1024)
+            peaks.append(_peak_mb_of(pid))
     return sum(peaks) or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _peak_mb_of(pid: int) -> float:
+    match = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text())
+    return int(match.group(1)) / 1024 if match else 0.0
 
 
 # --- helpers ---------------------------------------------------------------------------------

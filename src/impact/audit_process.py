@@ -5,9 +5,8 @@ on a thread of the run's process, it slowed dbt's work around every model. The a
 imports it, at a lower CPU priority, while the run loads and builds, then validates what the
 build made (a new day at 1M events: 11.3-14.1 s to 9.0-9.6 s; README, "Performance").
 
-It is `python -m impact.audit_process`, not a multiprocessing child, which would import the
-caller's main script again. Requests and replies are pickled over its stdin and stdout. One
-audit process serves every run of the process that started it (a test session, a served flow).
+It is `python -m impact.audit_process` (`impact.helper_process`). One audit process serves
+every run of the process that started it (a test session, a served flow).
 """
 
 from __future__ import annotations
@@ -15,17 +14,14 @@ from __future__ import annotations
 import os
 import pickle
 import subprocess
-import sys
 import threading
-import traceback
 from concurrent.futures import ThreadPoolExecutor
-from typing import IO, Any
+from typing import IO
 
 import duckdb
 
-from impact import runs
+from impact import helper_process, runs
 from impact.config import Settings
-from impact.errors import ImpactError
 from impact.gate import validate_build
 from impact.publish import write_snapshot
 from impact.validate import Validation, ValidationReport, import_gx
@@ -53,13 +49,8 @@ def audit(settings: Settings, run_id: str) -> ValidationReport:
     with _one_request_at_a_time:
         _await_docs()
         process = _running()
-        assert process.stdin is not None
-        try:
-            pickle.dump((settings, run_id), process.stdin)
-            process.stdin.flush()
-        except OSError as exc:
-            raise _ended(process) from exc
-        report, error = _reply(process)
+        helper_process.send(process, "validation", (settings, run_id))
+        report, error = helper_process.receive(process, "validation")
         _docs_pending[:] = [process]
     if error is not None:
         raise error
@@ -74,34 +65,15 @@ def docs_written() -> None:
 
 def _await_docs() -> None:
     if _docs_pending:
-        error = _reply(_docs_pending.pop())
+        error = helper_process.receive(_docs_pending.pop(), "validation")
         if error is not None:
             raise error
 
 
-def _reply(process: subprocess.Popen[bytes]) -> Any:
-    assert process.stdout is not None
-    try:
-        return pickle.load(process.stdout)
-    except (OSError, EOFError, pickle.UnpicklingError) as exc:
-        raise _ended(process) from exc
-
-
-def _ended(process: subprocess.Popen[bytes]) -> ImpactError:
-    _audit_process.clear()  # the next run starts a new one
-    process.kill()
-    return ImpactError(f"the validation process ended unexpectedly (exit code {process.wait()})")
-
-
 def _running() -> subprocess.Popen[bytes]:
+    # One that ended (killed when a request or reply failed) is replaced.
     if not _audit_process or _audit_process[0].poll() is not None:
-        _audit_process[:] = [
-            subprocess.Popen(
-                [sys.executable, "-m", "impact.audit_process"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-            )
-        ]
+        _audit_process[:] = [helper_process.start("impact.audit_process")]
     return _audit_process[0]
 
 
@@ -127,8 +99,8 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             validation = _validate_and_copy(settings, run_id)
             reply = (validation.report, None)
         except Exception as exc:
-            reply = (None, _failure(exc))
-        _send(replies, reply)
+            reply = (None, helper_process.picklable(exc, "validation"))
+        helper_process.reply(replies, reply)
         # Data Docs are for people; the gate needs only the results. So the run publishes and
         # writes its report while they are written (about 0.3 s).
         docs_error = None
@@ -136,13 +108,8 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
             if validation is not None:
                 validation.write_docs()
         except Exception as exc:
-            docs_error = _failure(exc)
-        _send(replies, docs_error)
-
-
-def _send(replies: IO[bytes], reply: object) -> None:
-    pickle.dump(reply, replies)
-    replies.flush()
+            docs_error = helper_process.picklable(exc, "writing the Data Docs")
+        helper_process.reply(replies, docs_error)
 
 
 def _validate_and_copy(settings: Settings, run_id: str) -> Validation:
@@ -162,19 +129,5 @@ def _copy_marts(con: duckdb.DuckDBPyConnection, settings: Settings, run_id: str)
         write_snapshot(cursor, settings.published, run_id)
 
 
-def _failure(exc: Exception) -> Exception:
-    """The exception to send the caller, which raises it."""
-    if not isinstance(exc, ImpactError):
-        traceback.print_exc()
-    try:
-        pickle.dumps(exc)
-    except Exception:
-        return ImpactError(f"validation failed: {type(exc).__name__}: {exc}")
-    return exc
-
-
 if __name__ == "__main__":
-    # Replies go to the real stdout; anything printed goes to stderr instead of corrupting them.
-    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    _serve(sys.stdin.buffer, replies)
+    _serve(*helper_process.channels())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from impact import audit_process, runs, transform
+from impact import audit_process, build_process, runs, transform
 from impact.config import Settings
 from impact.gate import ValidationFailed
 from impact.ingest.landing import ingest_files, ingest_pending, land
@@ -64,9 +64,9 @@ def ingest_landing(settings: Settings) -> list[FileLoad]:
 def ingest_step(settings: Settings, run: Run) -> Run:
     """Record the run, load new landing files, and fix the run's as_of for the models."""
     settings.ensure_layout()
-    # While ingestion waits on DuckDB: dbt's parse for the build step, and the audit process
-    # (importing GX) for validation.
-    transform.parse_in_background(settings)
+    # While ingestion runs, in processes of their own: dbt's import and parse for the build
+    # step, GX's import for validation.
+    build_process.start(settings)
     audit_process.start()
     with session(settings.warehouse) as con:
         loads = ingest_pending(con, settings.landing, settings.quarantine, settings.exports)
@@ -97,7 +97,7 @@ def build_step(settings: Settings, run: Run) -> Run:
         else ("--select", UNCHANGED_MODELS, "--exclude-resource-type", "unit_test")
     )
     try:
-        nodes = transform.invoke(settings, "build", "--exclude", "tag:assessment", *mode)
+        nodes = build_process.build(settings, "--exclude", "tag:assessment", *mode)
     except transform.TransformError as exc:
         _fail(settings, run, "failed_build", str(exc))
         raise
