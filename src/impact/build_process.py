@@ -84,8 +84,12 @@ def _serve(requests: IO[bytes], replies: IO[bytes]) -> None:
 
 
 def _exit_if_caller_ends(requests: IO[bytes], answered: threading.Event) -> None:
-    """The caller keeps stdin open until it has the reply: end of file before means it ended."""
-    requests.read()
+    """The caller keeps stdin open until it has the reply: end of file before means it ended.
+
+    It reads the file descriptor: a read of the buffered stdin would hold its lock, for which
+    the interpreter's exit waits a second."""
+    while os.read(requests.fileno(), 4096):
+        pass
     if not answered.is_set():
         os._exit(1)
 
