@@ -2,7 +2,7 @@
 
 GX's import is about 3 s of Python, and a process runs Python on one thread at a time: imported
 on a thread of the run's process, it slowed dbt's work around every model. The audit process
-imports it, at a lower CPU priority, while the run loads and builds, then validates what the
+imports it, at the lowest CPU priority, while the run loads and builds, then validates what the
 build made (a new day at 1M events: 11.3-14.1 s to 9.0-9.6 s; README, "Performance").
 
 It is `python -m impact.audit_process` (`impact.helper_process`). One audit process serves
