@@ -30,7 +30,7 @@ def send(process: subprocess.Popen[bytes], what: str, message: object) -> None:
         pickle.dump(message, process.stdin)
         process.stdin.flush()
     except OSError as exc:
-        raise ended(process, what) from exc
+        raise _ended(process, what) from exc
 
 
 def receive(process: subprocess.Popen[bytes], what: str) -> Any:
@@ -38,30 +38,26 @@ def receive(process: subprocess.Popen[bytes], what: str) -> Any:
     try:
         return pickle.load(process.stdout)
     except (OSError, EOFError, pickle.UnpicklingError) as exc:
-        raise ended(process, what) from exc
+        raise _ended(process, what) from exc
 
 
-def ended(process: subprocess.Popen[bytes], what: str) -> ImpactError:
+def _ended(process: subprocess.Popen[bytes], what: str) -> ImpactError:
     process.kill()
     return ImpactError(f"the {what} process ended unexpectedly (exit code {process.wait()})")
 
 
 def close(process: subprocess.Popen[bytes]) -> None:
     """Tell it no more is asked, and wait for it to end."""
-    _release(process)
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            pipe.close()
+    process.wait()
 
 
 def kill(process: subprocess.Popen[bytes]) -> None:
     """End it, whatever it is doing: its answer is not wanted, or it has given it."""
     process.kill()
-    _release(process)
-
-
-def _release(process: subprocess.Popen[bytes]) -> None:
-    for pipe in (process.stdin, process.stdout):
-        if pipe is not None:
-            pipe.close()
-    process.wait()
+    close(process)
 
 
 # In the helper process ------------------------------------------------------------------------
