@@ -23,10 +23,12 @@ lint: $(INSTALLED)
 test: lint
 	$(BIN)/pytest
 
-# The performance benchmark (README "Performance"): `make bench SCALES=1M,5M` picks scales;
+# The performance benchmark (README "Performance"): `make bench SCALES=1M,5M` picks scales,
+# REPEAT how many times the full run, baseline and new day are measured (the median counts);
 # generated data is cached under BENCH_WORK.
 SCALES ?= 1M,5M,20M
+REPEAT ?= 3
 BENCH_WORK ?= /tmp/impact-bench
 
 bench: $(INSTALLED)
-	$(BIN)/python bench/pipeline_bench.py --scales $(SCALES) --work $(BENCH_WORK)
+	$(BIN)/python bench/pipeline_bench.py --scales $(SCALES) --repeat $(REPEAT) --work $(BENCH_WORK)

@@ -1,6 +1,7 @@
 """How the daily pipeline scales: 1M, 5M and 20M error events against a plain DuckDB baseline.
 
-    .venv/bin/python bench/pipeline_bench.py [--scales 1M,5M,20M] [--work /tmp/impact-bench]
+    .venv/bin/python bench/pipeline_bench.py [--scales 1M,5M,20M] [--repeat 3]
+                                             [--work /tmp/impact-bench]
 
 For each scale (one after the other) it generates the demo month with that many background
 error events, one account per 500 events and the generator's 1.25 tickets per account, cached
@@ -15,11 +16,14 @@ on a settled disk (what earlier steps wrote is synced first) as a scheduled `imp
   command while `impact assess-service` runs for the home, and as a second call in a process
   that already ran one (warm).
 
-Per stage it prints seconds, error events per second, peak RSS (VmHWM, reset before each
-stage) and CPU seconds, of the run's process and the helper processes it starts (the build, the
-audit) together. It checks that the published numbers of every known defect equal the
-baseline's, and that the incremental run published exactly what the full run did; a mismatch
-exits 1.
+The full run, the baseline and the new day are each measured `--repeat` times (a full run in a
+new home each time, a new day on a fresh copy of the 30-day home): runs of the same code on the
+same data differ by 10-40% on a small machine, more than most changes do, so each figure is the
+median run's, given with the range of all runs. Per stage it prints seconds, error events per
+second, peak RSS (VmHWM, reset before each stage) and CPU seconds, of the run's process and the
+helper processes it starts (the build, the audit) together. It checks that the published
+numbers of every known defect equal the baseline's, and that the incremental run published
+exactly what the full run did; a mismatch exits 1.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -82,7 +87,6 @@ class Measured:
 
     seconds: float
     stages: list[dict[str, Any]] = field(default_factory=list)
-    events: int = 0
     peak_rss_mb: float = 0.0
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -91,24 +95,59 @@ class Measured:
         return self.seconds - sum(stage["seconds"] for stage in self.stages)
 
 
+@dataclass
+class Repeated:
+    """The same measurement taken several times; its median run stands for it."""
+
+    runs: list[Measured]
+
+    @property
+    def median(self) -> Measured:
+        """The run with the median time (the lower middle one of an even number)."""
+        return sorted(self.runs, key=lambda run: run.seconds)[(len(self.runs) - 1) // 2]
+
+    @property
+    def seconds(self) -> float:
+        return self.median.seconds
+
+    @property
+    def peak_rss_mb(self) -> float:
+        return max(run.peak_rss_mb for run in self.runs)
+
+    def cell(self) -> str:
+        """Seconds of the median run, and the range of all runs when there are several."""
+        times = sorted(run.seconds for run in self.runs)
+        spread = f" ({times[0]:.1f}-{times[-1]:.1f})" if len(times) > 1 else ""
+        return f"{self.seconds:.1f} s{spread}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", default="1M,5M,20M", help="comma-separated, e.g. 1M,5M")
     parser.add_argument("--work", type=Path, default=Path("/tmp/impact-bench"))
     parser.add_argument("--skip-incremental", action="store_true", help="no 30 days + 1 day")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the full run, baseline and new day"
+    )
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        raise SystemExit("--repeat: at least 1")
     scales = [(label, _parse_scale(label)) for label in args.scales.split(",") if label]
     _say(_machine())
     summary, ok = [], True
     for label, events in scales:
-        row, scale_ok = bench_scale(args.work / label, label, events, not args.skip_incremental)
+        row, scale_ok = bench_scale(
+            args.work / label, label, events, not args.skip_incremental, args.repeat
+        )
         summary.append(row)
         ok = ok and scale_ok
     _say("\n" + _markdown(summary))
     return 0 if ok else 1
 
 
-def bench_scale(work: Path, label: str, events: int, incremental: bool) -> tuple[dict, bool]:
+def bench_scale(
+    work: Path, label: str, events: int, incremental: bool, repeat: int
+) -> tuple[dict, bool]:
     accounts = max(50, events // EVENTS_PER_ACCOUNT)
     _say(f"\n== {label}: {events:,} background error events, {accounts:,} accounts ==")
     data = generate(work / "data", events, accounts)
@@ -116,32 +155,48 @@ def bench_scale(work: Path, label: str, events: int, incremental: bool) -> tuple
     total_events = _count_events(data)
     _say(f"data: {data} ({total_events:,} error event rows in {len(day_files)} daily files)")
 
-    full_home = _fresh_home(work / "full", data, day_files)
-    full = pipeline_run(full_home, "full run (31 days at once)", total_events)
+    full_home = work / "full"
+    full = repeated_runs(
+        "full run (31 days at once)",
+        total_events,
+        lambda: _fresh_home(full_home, data, day_files),
+        repeat,
+    )
     ok = True
 
-    base = baseline(data)
+    base = Repeated([baseline(data) for _ in range(repeat)])
     _say(
-        f"baseline (bench/baseline.sql, plain DuckDB): {base.seconds:.1f} s, "
+        f"baseline (bench/baseline.sql, plain DuckDB): {base.cell()}, "
         f"peak RSS {base.peak_rss_mb:,.0f} MB; pipeline / baseline = "
         f"{full.seconds / base.seconds:.2f}x"
     )
-    mismatches = compare_with_baseline(full_home, base.detail["rows"])
+    mismatches = compare_with_baseline(full_home, base.median.detail["rows"])
     ok = ok and not mismatches
     _say(
         "check: published known defects = baseline "
         + ("ok" if not mismatches else "MISMATCH\n  " + "\n  ".join(mismatches))
     )
 
-    daily: Measured | None = None
+    daily: Repeated | None = None
     if incremental:
         home = _fresh_home(work / "incremental", data, day_files[:-1])
-        pipeline_run(home, "30 days", total_events - _count_events(data, day_files[-1:]))
-        os.link(day_files[-1], home / "landing" / "error_events" / day_files[-1].name)
-        daily = pipeline_run(
-            home, "+1 day on 30 days (incremental)", _count_events(data, day_files[-1:])
+        print_run("30 days", measure_run(home), total_events - _count_events(data, day_files[-1:]))
+        # Each new day runs on a copy of this home put back at its path: dbt's saved parse
+        # holds for a home where it was made, as in a scheduled run.
+        thirty_days = _copy(home, work / "30days")
+
+        def next_day() -> Path:
+            _copy(thirty_days, home)
+            os.link(day_files[-1], home / "landing" / "error_events" / day_files[-1].name)
+            return home
+
+        daily = repeated_runs(
+            "+1 day on 30 days (incremental)",
+            _count_events(data, day_files[-1:]),
+            next_day,
+            repeat,
         )
-        _say(f"incremental / full = {daily.seconds / full.seconds:.1%}")
+        _say(f"incremental / full = {daily.seconds / full.seconds:.1%} (median runs)")
         differences = compare_published(home, full_home)
         ok = ok and not differences
         _say(
@@ -189,14 +244,34 @@ def generate(folder: Path, events: int, accounts: int) -> Path:
     return landing
 
 
-def pipeline_run(home: Path, title: str, events: int) -> Measured:
-    """One daily run in a fresh process; prints its stages."""
-    _say(f"{title}: running ...")
+def repeated_runs(title: str, events: int, prepare: Callable[[], Path], repeat: int) -> Repeated:
+    """`repeat` daily runs, each in the home `prepare` makes; prints each run's stages in a
+    line, and the median run's in full."""
+    _say(f"{title}: running {repeat} time(s) ...")
+    runs = []
+    for number in range(1, repeat + 1):
+        measured = measure_run(prepare())
+        stages = ", ".join(f"{s['stage']} {s['seconds']:.1f}" for s in measured.stages)
+        _say(f"  run {number}: {measured.seconds:.1f} s ({stages})")
+        runs.append(measured)
+    repeated = Repeated(runs)
+    print_run(f"  the median run of {repeat}", repeated.median, events)
+    return repeated
+
+
+def measure_run(home: Path) -> Measured:
+    """One daily run in a fresh process."""
     _settle_disk()
     started = time.perf_counter()
     output = _child(["run", str(home)])
-    measured = Measured(time.perf_counter() - started, output["stages"], events)
+    measured = Measured(time.perf_counter() - started, output["stages"], detail=output)
     measured.peak_rss_mb = max(stage["peak_rss_mb"] for stage in measured.stages)
+    return measured
+
+
+def print_run(title: str, measured: Measured, events: int) -> None:
+    """A run's stages: seconds, events per second, peak RSS, CPU; and its slowest dbt nodes."""
+    _say(f"{title}:")
     _say(f"  {'stage':<12}{'seconds':>9}{'events/s':>14}{'peak RSS MB':>14}{'CPU s':>9}")
     _say(f"  {'start-up':<12}{measured.startup:>9.1f}")
     for stage in measured.stages:
@@ -206,9 +281,10 @@ def pipeline_run(home: Path, title: str, events: int) -> Measured:
             f"{stage['peak_rss_mb']:>14,.0f}{stage['cpu_seconds']:>9.1f}"
         )
     _say(f"  {'end to end':<12}{measured.seconds:>9.1f}{events / measured.seconds:>14,.0f}")
-    slowest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in output["slowest_nodes"])
+    slowest = ", ".join(
+        f"{name} {seconds:.1f} s" for name, seconds in measured.detail["slowest_nodes"]
+    )
     _say(f"  slowest dbt nodes: {slowest}")
-    return measured
 
 
 def baseline(landing: Path) -> Measured:
@@ -485,6 +561,13 @@ def _fresh_home(home: Path, data: Path, day_files: list[Path]) -> Path:
     return home
 
 
+def _copy(home: Path, to: Path) -> Path:
+    """`to` made a copy of `home` (files, times and modes)."""
+    shutil.rmtree(to, ignore_errors=True)
+    subprocess.run(["cp", "-a", str(home), str(to)], check=True)
+    return to
+
+
 def _count_events(data: Path, files: list[Path] | None = None) -> int:
     paths = [str(p) for p in files] if files else [str(data / "error_events" / "*.parquet")]
     with duckdb.connect() as con:
@@ -554,11 +637,9 @@ def _markdown(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         full, base, daily = row["full"], row["baseline"], row["daily"]
         peak = max(full.peak_rss_mb, daily.peak_rss_mb if daily else 0)
-        daily_cells = (
-            f"{daily.seconds:.1f} s | {daily.seconds / full.seconds:.0%}" if daily else "- | -"
-        )
+        daily_cells = f"{daily.cell()} | {daily.seconds / full.seconds:.1%}" if daily else "- | -"
         lines.append(
-            f"| {row['events'] / 1e6:.1f}M | {full.seconds:.1f} s | {base.seconds:.1f} s "
+            f"| {row['events'] / 1e6:.1f}M | {full.cell()} | {base.cell()} "
             f"| {full.seconds / base.seconds:.2f}x | {daily_cells} "
             f"| {row['assess']['alone']:.1f} s / {row['assess']['served']:.1f} s "
             f"| {peak / 1024:.1f} GB |"
