@@ -90,6 +90,13 @@ def write_bug_report(
     return BugReport(folder, markdown, document)
 
 
+def read_bug_report(settings: Settings, defect_id: str) -> BugReport:
+    """The bug report last written for `defect_id`."""
+    folder = bug_folder(settings, defect_id)
+    document = json.loads((folder / "report.json").read_text())
+    return BugReport(folder, (folder / "report.md").read_text(), document)
+
+
 def bug_folder(settings: Settings, defect_id: str) -> Path:
     return settings.reports / "bugs" / re.sub(r"[^A-Za-z0-9._-]+", "_", defect_id)
 

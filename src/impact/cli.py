@@ -15,7 +15,7 @@ from typing import NoReturn
 from impact import pipeline, queries, ticket_views
 from impact.assess import Assessment, DefectDefinition, assess
 from impact.assess_service import ask_service, serve_assessments
-from impact.bug_report import write_bug_report
+from impact.bug_report import BugReport, read_bug_report, write_bug_report
 from impact.config import Settings, load_settings
 from impact.errors import ConfigError, ImpactError, InputError
 from impact.ingest.loader import FileLoad
@@ -300,30 +300,45 @@ def _assess(args: argparse.Namespace, settings: Settings) -> int:
     as_of = args.as_of or pipeline.now()
     with terminal.progress(f"assessing {args.defect_id}") as step:
         step("assess")
-        served = None
-        if not settings.prefect_api_url:
-            served = ask_service(settings, definition, as_of, show_pii=args.show_pii)
-        if served is None:
-            with TimelineProcess() as draw_timeline:  # imports matplotlib while dbt imports
-                result = _assess_here(settings, definition, as_of)
-                step("bug report")
-                report = write_bug_report(
-                    settings, result, show_pii=args.show_pii, draw_timeline=draw_timeline
-                )
+        if settings.prefect_api_url:
+            result, report = _assess_in_flow(settings, definition, as_of, show_pii=args.show_pii)
         else:
-            result, report = served
+            served = ask_service(settings, definition, as_of, show_pii=args.show_pii)
+            result, report = served or _assess_here(
+                settings, definition, as_of, show_pii=args.show_pii, step=step
+            )
     impact = {"would_rank": result.would_rank, **result.impact}
     print(terminal.assessment_view(report, impact, args.format, color=_color()))
     return 0
 
 
-def _assess_here(settings: Settings, definition: DefectDefinition, as_of: datetime) -> Assessment:
-    """An assessment without the service: as a Prefect flow run in served mode, else here."""
-    if settings.prefect_api_url:
-        from impact.flows.assess import assess_defect
+def _assess_here(
+    settings: Settings,
+    definition: DefectDefinition,
+    as_of: datetime,
+    *,
+    show_pii: bool,
+    step: Callable[[str], None],
+) -> tuple[Assessment, BugReport]:
+    """The assessment and its bug report made in this process (no service, no Prefect)."""
+    with TimelineProcess() as draw_timeline:  # imports matplotlib while dbt imports
+        result = assess(settings, definition, as_of)
+        step("bug report")
+        report = write_bug_report(settings, result, show_pii=show_pii, draw_timeline=draw_timeline)
+    return result, report
 
-        return assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
-    return assess(settings, definition, as_of)
+
+def _assess_in_flow(
+    settings: Settings, definition: DefectDefinition, as_of: datetime, *, show_pii: bool
+) -> tuple[Assessment, BugReport]:
+    """Served mode: an `assess_defect` flow run, which writes the bug report with PII masked
+    and posts it as an artifact. A report showing PII is written here, and stays local."""
+    from impact.flows.assess import assess_defect
+
+    result = assess_defect(**definition.parameters(), as_of=as_of, home=str(settings.home))
+    if show_pii:
+        return result, write_bug_report(settings, result, show_pii=True)
+    return result, read_bug_report(settings, definition.defect_id)
 
 
 def _ledger_rows(loads: Sequence[FileLoad]) -> list[dict[str, object]]:

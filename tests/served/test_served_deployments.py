@@ -3,10 +3,12 @@
 Starts `prefect server start` and `impact serve --watch` as processes; `impact report-bug`
 emits impact.defect.reported and a file dropped into the landing zone makes the watcher emit
 impact.landing.file-arrived. Waits (bounded) for the triggered runs; stops everything itself.
+And `impact assess` in served mode: a flow run the server records, whose report it prints.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -199,3 +201,46 @@ def test_schedule_and_event_triggers_against_a_real_server(served):
         settings, "select affected_accounts from hotfix_priority where defect_id = 'BUG-900'"
     )
     assert row["affected_accounts"] == 3
+
+
+def test_assess_in_served_mode_is_a_flow_run_whose_report_it_prints(served):
+    settings, _, env = served
+    command = [IMPACT, "assess", "--home", str(settings.home), "--defect-id", "BUG-501"]
+    command += ["--as-of", AS_OF, "--format", "json"]
+
+    def assess(*extra: str) -> tuple[dict[str, Any], str, bool]:
+        """The printed report, the bug report artifact the flow run left, and whether the
+        report's files were written after the flow run ended."""
+        printed = subprocess.run(
+            [*command, *extra], env=env, check=True, capture_output=True, text=True, timeout=180
+        ).stdout
+        [row] = json.loads(printed)
+        with _client() as client:
+            artifacts = client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    key=ArtifactFilterKey(any_=[bug_report_key("BUG-501")])
+                )
+            )
+            [artifact] = [a for a in artifacts if row["assessment_id"] in str(a.description)]
+            assert artifact.flow_run_id is not None
+            ended = client.read_flow_run(artifact.flow_run_id).end_time
+        assert ended is not None
+        written = Path(row["report"]).stat().st_mtime
+        return row, str(artifact.data), written > ended.timestamp()
+
+    masked, artifact, rewritten = assess()
+    assert not rewritten  # the command prints what the flow run wrote
+    assert masked["repeat_affected_accounts"] == 38
+    assert masked["bug_report"]["pii_masked"] is True
+    assert Path(masked["report"]).read_text() == artifact.replace(
+        f"Timeline chart (events and tickets per day): `{Path(masked['report']).parent}"
+        "/timeline.png`",
+        "![Events and tickets per day, with deploys](timeline.png)",
+    )
+
+    # The report showing PII is written for the analyst; the artifact stays masked.
+    shown, artifact, rewritten = assess("--show-pii")
+    assert rewritten
+    assert shown["bug_report"]["pii_masked"] is False
+    assert "shown unmasked (--show-pii)" in Path(shown["report"]).read_text()
+    assert "shown unmasked" not in artifact and "are masked (--show-pii shows them)" in artifact
