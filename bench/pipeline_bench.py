@@ -17,13 +17,14 @@ on a settled disk (what earlier steps wrote is synced first) as a scheduled `imp
   that already ran one (warm).
 
 The full run, the baseline and the new day are each measured `--repeat` times (a full run in a
-new home each time, a new day on a fresh copy of the 30-day home): runs of the same code on the
-same data differ by 10-40% on a small machine, more than most changes do, so each figure is the
-median run's, given with the range of all runs. Per stage it prints seconds, error events per
-second, peak RSS (VmHWM, reset before each stage) and CPU seconds, of the run's process and the
-helper processes it starts (the build, the audit) together. It checks that the published
-numbers of every known defect equal the baseline's, and that the incremental run published
-exactly what the full run did; a mismatch exits 1.
+new home each time, a new day on a fresh copy of the 30-day home, put back at the home's path,
+where dbt's saved parse holds): runs of the same code on the same data differ by 10-40% on a
+small machine, more than most changes do, so each figure is the median run's, given with the
+range of all runs. Per stage it prints seconds, error events per second, peak RSS (VmHWM, reset
+before each stage) and CPU seconds, of the run's process and the helper processes it starts
+(the build, the audit) together. It checks that the published numbers of every known defect
+equal the baseline's, and that the incremental run published exactly what the full run did; a
+mismatch exits 1.
 """
 
 from __future__ import annotations
